@@ -1,0 +1,89 @@
+package dev.mediawatch.agent.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import dev.mediawatch.contract.HostId;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The agent's configuration, every key under {@code mediawatch.}; each can be set by environment variable
+ * the Quarkus way ({@code mediawatch.mqtt.host} is {@code MEDIAWATCH_MQTT_HOST}). The README's
+ * configuration table lists the same keys.
+ */
+@ConfigMapping(prefix = "mediawatch")
+public interface AgentConfig {
+
+    /**
+     * This host's id, a slug such as {@code download-stack}: the second level of every topic this agent
+     * publishes. Default: the machine's host name, lower-cased (see {@link DerivedConfigFactory}).
+     */
+    HostId hostId();
+
+    /** What this host is for: {@code download}, {@code streaming}, or another slug. Default {@code other}. */
+    @WithDefault("other")
+    String role();
+
+    /** The first level(s) of every topic. Default {@code mediawatch}. */
+    @WithDefault("mediawatch")
+    String topicPrefix();
+
+    /**
+     * Where the host's root filesystem is seen: {@code /} on the host, {@code /host} in a container with the
+     * host's root mounted there. Every {@code /proc}, {@code /sys} and mount path is read under it.
+     */
+    @WithDefault("/")
+    String hostRoot();
+
+    Mqtt mqtt();
+
+    Docker docker();
+
+    Publish publish();
+
+    interface Mqtt {
+        /** The broker's host name or address. Default {@code localhost}. */
+        @WithDefault("localhost")
+        String host();
+
+        /** The broker's port. Default {@code 1883}. */
+        @WithDefault("1883")
+        int port();
+
+        /** The user name, when the broker wants one. */
+        Optional<String> username();
+
+        /** The password, when the broker wants one. Never logged or published. */
+        Optional<String> password();
+
+        /** The MQTT client id. Default {@code mediawatch-agent-<host-id>}. */
+        Optional<String> clientId();
+
+        /** Seconds between keep-alive pings; the broker declares the agent dead after 1.5 times this. Default 15. */
+        @WithDefault("15")
+        int keepAliveSeconds();
+    }
+
+    interface Docker {
+        /**
+         * The container engine's address, {@code unix:///path/docker.sock} or {@code tcp://host:port}.
+         * Default: {@code DOCKER_HOST}, then {@code unix:///var/run/docker.sock}.
+         */
+        String host();
+
+        /** How long one engine API call may take before the engine counts as unreachable. Default 10 s. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
+    interface Publish {
+        /**
+         * The state is collected and republished at least this often, and at once on every engine event.
+         * Default 30 s.
+         */
+        @WithDefault("30s")
+        Duration interval();
+    }
+}

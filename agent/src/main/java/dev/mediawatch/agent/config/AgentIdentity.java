@@ -1,0 +1,56 @@
+package dev.mediawatch.agent.config;
+
+import java.util.regex.Pattern;
+
+import jakarta.inject.Singleton;
+
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.Topics;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Who this agent is on the wire: its host id, role, version and topics. Built once from the configuration;
+ * a bad value stops startup with the key's name and the problem.
+ */
+@Singleton
+public class AgentIdentity {
+
+    private static final Pattern ROLE = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?");
+
+    private final HostId host;
+    private final String role;
+    private final String version;
+    private final Topics topics;
+
+    public AgentIdentity(AgentConfig config,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this.host = config.hostId();
+        if (!ROLE.matcher(config.role()).matches()) {
+            throw new IllegalArgumentException("mediawatch.role: '" + dev.mediawatch.contract.Text.printable(config.role(), 40)
+                    + "' is not a role; use a slug such as download or streaming");
+        }
+        this.role = config.role();
+        try {
+            this.topics = Topics.withPrefix(config.topicPrefix());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mediawatch.topic-prefix: " + e.getMessage(), e);
+        }
+        this.version = version;
+    }
+
+    public HostId host() {
+        return host;
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+}

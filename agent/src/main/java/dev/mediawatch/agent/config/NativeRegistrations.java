@@ -1,0 +1,39 @@
+package dev.mediawatch.agent.config;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Classes Jackson reads or writes by reflection, registered so the agent works as a native executable:
+ * the contract's payload records, and the docker-java models the engine's JSON is read into.
+ */
+@RegisterForReflection(targets = {
+        dev.mediawatch.contract.HostState.class,
+        dev.mediawatch.contract.HostEvent.class,
+        dev.mediawatch.contract.ContainerState.class,
+        dev.mediawatch.contract.EngineState.class,
+        dev.mediawatch.contract.ContainerCounts.class,
+        dev.mediawatch.contract.CommandRequest.class,
+        dev.mediawatch.contract.HostId.class,
+        dev.mediawatch.contract.ContainerStatus.class,
+        dev.mediawatch.contract.ContainerHealth.class,
+        dev.mediawatch.contract.Command.class,
+        com.github.dockerjava.api.model.Container.class,
+        com.github.dockerjava.api.model.ContainerPort.class,
+        com.github.dockerjava.api.model.ContainerHostConfig.class,
+        com.github.dockerjava.api.model.ContainerNetworkSettings.class,
+        com.github.dockerjava.api.model.ContainerMount.class,
+        com.github.dockerjava.api.model.Version.class,
+        com.github.dockerjava.api.model.VersionComponent.class,
+        com.github.dockerjava.api.model.VersionPlatform.class,
+        com.github.dockerjava.api.model.Event.class,
+        com.github.dockerjava.api.model.EventActor.class,
+        com.github.dockerjava.api.command.InspectContainerResponse.class,
+        com.github.dockerjava.api.command.InspectContainerResponse.ContainerState.class,
+        com.github.dockerjava.api.command.HealthState.class,
+        com.github.dockerjava.api.command.HealthStateLog.class,
+}, ignoreNested = false)
+public final class NativeRegistrations {
+
+    private NativeRegistrations() {
+    }
+}

@@ -1,0 +1,147 @@
+package dev.mediawatch.agent.containers;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+
+import dev.mediawatch.contract.ContainerState;
+import dev.mediawatch.contract.EngineState;
+import dev.mediawatch.contract.EventTypes;
+import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.HostState;
+
+/**
+ * Looks at the engine on one thread of its own and hands each snapshot on. Requests are coalesced: however
+ * many arrive while a collection runs (an event burst from {@code docker compose up}), one more collection
+ * follows, so the queue can never grow. A stuck engine holds up this thread only until the engine client's
+ * timeout, and nothing else waits on it.
+ */
+public class ContainerCollector implements AutoCloseable {
+
+    /** Where snapshots and transitions go. */
+    public interface Sink {
+        void state(HostState state, boolean force);
+
+        void event(HostEvent event);
+    }
+
+    private static final Logger LOG = Logger.getLogger(ContainerCollector.class);
+
+    private final DockerEngine engine;
+    private final HostId host;
+    private final String role;
+    private final String agentVersion;
+    private final Clock clock;
+    private final Sink sink;
+    private final ThreadPoolExecutor worker;
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicBoolean forcePending = new AtomicBoolean();
+
+    private volatile HostState last;
+    private volatile Map<String, ContainerState> lastByName = Map.of();
+    private Boolean lastReachable;
+
+    public ContainerCollector(DockerEngine engine, HostId host, String role, String agentVersion, Clock clock, Sink sink) {
+        this.engine = engine;
+        this.host = host;
+        this.role = role;
+        this.agentVersion = agentVersion;
+        this.clock = clock;
+        this.sink = sink;
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1), r -> {
+            Thread t = new Thread(r, "mediawatch-collector");
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+    }
+
+    /**
+     * Asks for a collection soon; never blocks. {@code force} publishes the result even if nothing changed
+     * (the periodic republish and the refresh command).
+     */
+    public void request(boolean force) {
+        if (force) {
+            forcePending.set(true);
+        }
+        if (pending.compareAndSet(false, true)) {
+            worker.execute(this::collect);
+        }
+    }
+
+    /** The last snapshot taken, or null before the first. */
+    public HostState last() {
+        return last;
+    }
+
+    /** The last seen state of a container by name; for events' {@code from}. */
+    public Function<String, ContainerState> lastKnown() {
+        return name -> lastByName.get(name);
+    }
+
+    private void collect() {
+        pending.set(false);
+        boolean force = forcePending.getAndSet(false);
+        Instant now = clock.instant();
+        EngineState engineState;
+        List<ContainerState> containers;
+        HostState previous = last;
+        try {
+            DockerEngine.Snapshot snapshot = engine.snapshot();
+            Instant since = previous != null && previous.engine().reachable() ? previous.engine().since() : now;
+            engineState = new EngineState(true, snapshot.version(), snapshot.apiVersion(), null, since);
+            containers = snapshot.containers();
+        } catch (RuntimeException e) {
+            String why = EngineError.describe(e);
+            Instant since = previous != null && !previous.engine().reachable() ? previous.engine().since() : now;
+            EngineState before = previous == null ? null : previous.engine();
+            // Keep the last known containers: the reader sees engine.reachable=false and knows they may be old.
+            engineState = new EngineState(false, before == null ? null : before.version(),
+                    before == null ? null : before.apiVersion(), why, since);
+            containers = previous == null ? List.of() : previous.containers();
+        }
+        noteReachability(engineState, now);
+        HostState state = HostState.of(host, role, agentVersion, now, engineState, containers);
+        last = state;
+        lastByName = containers.stream().collect(Collectors.toUnmodifiableMap(ContainerState::name, c -> c, (a, b) -> a));
+        try {
+            sink.state(state, force);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not hand on the state: %s", EngineError.describe(e));
+        }
+    }
+
+    private void noteReachability(EngineState engineState, Instant now) {
+        boolean reachable = engineState.reachable();
+        if (lastReachable != null && lastReachable == reachable) {
+            return;
+        }
+        boolean first = lastReachable == null;
+        lastReachable = reachable;
+        if (reachable) {
+            LOG.infof("container engine reachable: Docker %s (API %s)", engineState.version(), engineState.apiVersion());
+            if (!first) {
+                sink.event(HostEvent.of(host, EventTypes.ENGINE_REACHABLE, now, "engine", "unreachable", "reachable",
+                        Map.of("version", String.valueOf(engineState.version()))));
+            }
+        } else {
+            LOG.warnf("container engine unreachable: %s", engineState.error());
+            sink.event(HostEvent.of(host, EventTypes.ENGINE_UNREACHABLE, now, "engine", first ? null : "reachable",
+                    "unreachable", Map.of("error", engineState.error())));
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.mediawatch.agent.containers;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.mediawatch.agent.config.AgentConfig;
+import dev.mediawatch.agent.config.AgentIdentity;
+import dev.mediawatch.agent.publish.StatePublisher;
+import dev.mediawatch.contract.HostState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduler;
+
+/**
+ * Wires the container watch together at startup: the engine client, the collector thread, the event
+ * follower, and the periodic job that forces a republish. The scheduler job only enqueues; the engine
+ * is called on the collector's thread.
+ */
+@ApplicationScoped
+public class ContainerWatch {
+
+    private static final Logger LOG = Logger.getLogger(ContainerWatch.class);
+
+    private final AgentConfig config;
+    private final AgentIdentity identity;
+    private final StatePublisher publisher;
+    private final Scheduler scheduler;
+    private final MeterRegistry registry;
+    private DockerEngine engine;
+    private ContainerCollector collector;
+    private EventFollower follower;
+
+    public ContainerWatch(AgentConfig config, AgentIdentity identity, StatePublisher publisher, Scheduler scheduler,
+            MeterRegistry registry) {
+        this.config = config;
+        this.identity = identity;
+        this.publisher = publisher;
+        this.scheduler = scheduler;
+        this.registry = registry;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        LOG.infof("agent %s (%s) watching the container engine at %s", identity.host(), identity.role(),
+                config.docker().host());
+        engine = new DockerEngine(config.docker().host(), config.docker().timeout());
+        collector = new ContainerCollector(engine, identity.host(), identity.role(), identity.version(),
+                Clock.systemUTC(), publisher);
+        follower = new EventFollower(engine, identity.host(), collector, publisher);
+        Gauge.builder("mediawatch_agent_engine_reachable", this, w -> w.engineReachable() ? 1 : 0)
+                .description("1 while the container engine answers").register(registry);
+        Gauge.builder("mediawatch_agent_containers", this, w -> w.current() == null ? 0 : w.current().containers().size())
+                .description("containers the engine lists").register(registry);
+        follower.start();
+        collector.request(true);
+        scheduler.newJob("mediawatch-republish")
+                .setInterval(config.publish().interval().toSeconds() + "s")
+                .setConcurrentExecution(io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> collector.request(true))
+                .schedule();
+    }
+
+    /** Collect now and republish even if nothing changed (the refresh command). */
+    public void refresh() {
+        if (collector != null) {
+            collector.request(true);
+        }
+    }
+
+    /** The last snapshot, or null before the first. */
+    public HostState current() {
+        return collector == null ? null : collector.last();
+    }
+
+    boolean engineReachable() {
+        HostState s = current();
+        return s != null && s.engine().reachable();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (follower != null) {
+            follower.close();
+        }
+        if (collector != null) {
+            collector.close();
+        }
+        if (engine != null) {
+            try {
+                engine.close();
+            } catch (Exception e) {
+                LOG.debugf("closing the engine client: %s", EngineError.describe(e));
+            }
+        }
+    }
+}

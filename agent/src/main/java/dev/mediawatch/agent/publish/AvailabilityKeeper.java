@@ -1,0 +1,109 @@
+package dev.mediawatch.agent.publish;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import dev.mediawatch.agent.config.AgentIdentity;
+import dev.mediawatch.contract.Availability;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * Keeps {@code <prefix>/<host>/availability} saying {@code online} while the agent lives.
+ *
+ * <p>The broker publishes the agent's retained last will ({@code offline}) whenever a connection of the
+ * agent ends uncleanly, including one the agent itself has already replaced after a network blip. The MQTT
+ * connector gives no hook on reconnect, so the agent subscribes to its own availability topic instead: a
+ * retained or live {@code offline} seen while the agent runs is answered with {@code online}. That covers the
+ * first start, every reconnect (the retained will is delivered on resubscription) and a late will of an old
+ * connection alike. See docs/decisions/0002-availability-self-watch.md.
+ */
+@ApplicationScoped
+public class AvailabilityKeeper {
+
+    private static final Logger LOG = Logger.getLogger(AvailabilityKeeper.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(15);
+    private static final Duration GOODBYE_WAIT = Duration.ofSeconds(2);
+
+    private final MqttPublisher publisher;
+    private final AgentIdentity identity;
+    private final Vertx vertx;
+    private final AtomicBoolean announcing = new AtomicBoolean();
+    private volatile boolean stopping;
+
+    public AvailabilityKeeper(MqttPublisher publisher, AgentIdentity identity, Vertx vertx) {
+        this.publisher = publisher;
+        this.identity = identity;
+        this.vertx = vertx;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        announce();
+    }
+
+    /** The agent's own availability topic; see the class comment. Runs on the event loop: no blocking. */
+    @Incoming("own-availability")
+    public CompletionStage<Void> onOwnAvailability(Message<byte[]> message) {
+        if (!stopping && Availability.parse(message.getPayload()).orElse(null) == Availability.OFFLINE) {
+            LOG.info("broker says this agent is offline (an old connection's last will); announcing online again");
+            announce();
+        }
+        return message.ack();
+    }
+
+    /** Publishes {@code online}, retrying with backoff until the broker acknowledges; at most one loop at a time. */
+    void announce() {
+        if (announcing.compareAndSet(false, true)) {
+            attempt(FIRST_RETRY);
+        }
+    }
+
+    private void attempt(Duration nextDelay) {
+        if (stopping) {
+            announcing.set(false);
+            return;
+        }
+        publisher.publish(topic(), Availability.ONLINE.payload(), true).whenComplete((ok, error) -> {
+            if (error == null) {
+                announcing.set(false);
+                LOG.debugf("announced %s online", identity.host());
+            } else {
+                Duration after = nextDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : nextDelay.multipliedBy(2);
+                vertx.setTimer(nextDelay.toMillis(), id -> attempt(after));
+            }
+        });
+    }
+
+    /**
+     * A clean stop says {@code offline} itself: the broker sends the will only when a connection ends
+     * uncleanly. Runs before the messaging connectors close (higher priority number runs later).
+     */
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+        stopping = true;
+        CompletableFuture<Void> sent = publisher.publish(topic(), Availability.OFFLINE.payload(), true)
+                .toCompletableFuture();
+        try {
+            sent.get(GOODBYE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.infof("could not say offline on stop (%s); the broker's last will says it instead",
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private String topic() {
+        return identity.topics().availability(identity.host());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.mediawatch.agent.publish;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.mediawatch.agent.config.AgentIdentity;
+import dev.mediawatch.agent.containers.ContainerCollector;
+import dev.mediawatch.contract.ContractJson;
+import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.HostState;
+
+/**
+ * Puts snapshots and events on the wire: the state retained, and only when it changed unless forced
+ * (periodic republish, refresh command); events as they come, not retained.
+ */
+@ApplicationScoped
+public class StatePublisher implements ContainerCollector.Sink {
+
+    private static final Logger LOG = Logger.getLogger(StatePublisher.class);
+
+    private final MqttPublisher publisher;
+    private final AgentIdentity identity;
+    /** The last state the broker acknowledged, with its timestamp zeroed for comparison. */
+    private volatile HostState lastPublished;
+
+    public StatePublisher(MqttPublisher publisher, AgentIdentity identity) {
+        this.publisher = publisher;
+        this.identity = identity;
+    }
+
+    @Override
+    public void state(HostState state, boolean force) {
+        HostState comparable = state.at(Instant.EPOCH);
+        if (!force && comparable.equals(lastPublished)) {
+            return;
+        }
+        publisher.publish(identity.topics().state(identity.host()), ContractJson.write(state), true)
+                .whenComplete((ok, error) -> {
+                    if (error == null) {
+                        lastPublished = comparable;
+                    } else {
+                        // Not marked as published: the next collection tries again.
+                        LOG.debugf("state not published (%s); next collection retries", error.getMessage());
+                    }
+                });
+    }
+
+    @Override
+    public void event(HostEvent event) {
+        publisher.publish(identity.topics().events(identity.host()), ContractJson.write(event), false);
+    }
+}

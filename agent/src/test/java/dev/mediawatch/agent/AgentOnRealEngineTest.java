@@ -1,0 +1,174 @@
+package dev.mediawatch.agent;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.mediawatch.agent.BrokerAndEngine.InjectBroker;
+import dev.mediawatch.contract.Availability;
+import dev.mediawatch.contract.Command;
+import dev.mediawatch.contract.CommandRequest;
+import dev.mediawatch.contract.ContainerHealth;
+import dev.mediawatch.contract.ContainerState;
+import dev.mediawatch.contract.ContainerStatus;
+import dev.mediawatch.contract.ContractJson;
+import dev.mediawatch.contract.EventTypes;
+import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.HostState;
+import dev.mediawatch.contract.PayloadRejected;
+import dev.mediawatch.contract.Topics;
+import dev.mediawatch.testing.DockerCli;
+import dev.mediawatch.testing.TestBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The agent against a real dockerd (started by scripts/test.sh) and an in-process broker. */
+@QuarkusTest
+@QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true)
+class AgentOnRealEngineTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @InjectBroker
+    TestBroker broker;
+
+    private final Topics topics = Topics.defaults();
+    private final HostId host = HostId.of(BrokerAndEngine.HOST);
+    private final DockerCli docker = DockerCli.forTestEngine();
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+
+    @AfterEach
+    void removeContainers() {
+        docker.removeQuietly("web-" + suffix, "job-" + suffix);
+    }
+
+    @Test
+    void announcesOnlineRetained_andIsReadyWhileTheBrokerIsUp() {
+        await().atMost(WAIT).untilAsserted(() -> {
+            TestBroker.Published last = broker.last(topics.availability(host));
+            assertThat(last).isNotNull();
+            assertThat(last.text()).isEqualTo("online");
+            assertThat(last.retained()).isTrue();
+        });
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void containerLifecycle_isPublishedAsEvents_andReflectedInTheRetainedState() {
+        String web = "web-" + suffix;
+        docker.runSleeper(web, "--label", "com.docker.compose.project=download",
+                "--label", "com.docker.compose.service=web", "--health-cmd", "true", "--health-interval", "1s");
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(events()).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(EventTypes.CONTAINER_START);
+                assertThat(e.subject()).isEqualTo(web);
+                assertThat(e.to()).isEqualTo("running");
+                assertThat(e.detail()).containsEntry("composeService", "web");
+            });
+            ContainerState c = container(latestState(), web);
+            assertThat(c.state()).isEqualTo(ContainerStatus.RUNNING);
+            assertThat(c.health()).isEqualTo(ContainerHealth.HEALTHY);
+            assertThat(c.composeProject()).isEqualTo("download");
+            assertThat(c.id()).hasSize(12);
+        });
+
+        docker.run("stop", "-t", "1", web);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(events()).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(EventTypes.CONTAINER_DIE);
+                assertThat(e.subject()).isEqualTo(web);
+                assertThat(e.from()).isEqualTo("running");
+                assertThat(e.to()).isEqualTo("exited");
+                assertThat(e.detail()).containsKey("exitCode");
+            });
+            assertThat(events()).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventTypes.CONTAINER_STOP));
+            ContainerState c = container(latestState(), web);
+            assertThat(c.state()).isEqualTo(ContainerStatus.EXITED);
+            assertThat(c.exitCode()).isNotNull();
+        });
+        assertThat(broker.messages(topics.events(host))).allSatisfy(m -> assertThat(m.retained()).isFalse());
+    }
+
+    @Test
+    void exitCode_ofAContainerThatFails_isInTheState() {
+        String job = "job-" + suffix;
+        docker.run("run", "-d", "--network", "none", "--name", job, dev.mediawatch.testing.TestServices.image(),
+                "sh", "-c", "exit 3");
+        await().atMost(WAIT).untilAsserted(() -> {
+            ContainerState c = container(latestState(), job);
+            assertThat(c.state()).isEqualTo(ContainerStatus.EXITED);
+            assertThat(c.exitCode()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void refreshCommand_republishesAtOnce_andABadCommandIsRefusedAndCounted() {
+        await().atMost(WAIT).until(() -> broker.last(topics.state(host)) != null);
+        int before = broker.messages(topics.state(host)).size();
+        broker.publish(topics.command(host, Command.REFRESH),
+                ContractJson.write(CommandRequest.of(Command.REFRESH, "r-" + suffix, java.time.Instant.now())), false);
+        // The periodic republish is every 2 s here; the refresh must come well before two of them.
+        await().atMost(Duration.ofMillis(1500)).until(() -> broker.messages(topics.state(host)).size() > before);
+
+        broker.publish(topics.command(host, Command.REFRESH), "{not json", false);
+        broker.publish("mediawatch/" + host + "/cmd/reboot", "", false);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/metrics").then()
+                .body(containsString("mediawatch_agent_commands_rejected_total{reason=\"malformed\"} 1.0"))
+                .body(containsString("mediawatch_agent_commands_rejected_total{reason=\"bad-topic\"} 1.0")));
+    }
+
+    @Test
+    void anOfflineSeenWhileRunning_isAnsweredWithOnline() {
+        await().atMost(WAIT).until(() -> broker.last(topics.availability(host)) != null);
+        // What the broker does when an old connection of this agent dies after the new one came up.
+        broker.publish(topics.availability(host), Availability.OFFLINE.payload(), true);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(broker.last(topics.availability(host)).text())
+                .isEqualTo("online"));
+    }
+
+    @Test
+    void restState_servesWhatIsPublished() {
+        await().atMost(WAIT).until(() -> broker.last(topics.state(host)) != null);
+        given().get("/api/state").then().statusCode(200)
+                .body(containsString("\"schema\":\"mediawatch.host-state\""))
+                .body(containsString("\"host\":\"test-agent\""))
+                .body(containsString("\"reachable\":true"));
+    }
+
+    private HostState latestState() throws PayloadRejected {
+        TestBroker.Published last = broker.last(topics.state(host));
+        assertThat(last).as("a state was published").isNotNull();
+        assertThat(last.retained()).isTrue();
+        HostState state = ContractJson.readState(last.payload(), host);
+        assertThat(state.engine().reachable()).isTrue();
+        assertThat(state.role()).isEqualTo("download");
+        return state;
+    }
+
+    private static ContainerState container(HostState state, String name) {
+        return state.containers().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not in " + state.containers().stream().map(ContainerState::name).toList()));
+    }
+
+    private List<HostEvent> events() {
+        return broker.messages(topics.events(host)).stream().map(m -> {
+            try {
+                return ContractJson.readEvent(m.payload(), host);
+            } catch (PayloadRejected e) {
+                throw new AssertionError("agent published an invalid event: " + new String(m.payload(), StandardCharsets.UTF_8), e);
+            }
+        }).toList();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.mediawatch.contract;
+
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Commands an agent accepts on {@code <prefix>/<host>/cmd/<command>}. */
+public enum Command {
+    /** Collect everything now and republish the state, whatever the publish interval says. */
+    REFRESH("refresh");
+
+    private final String wire;
+
+    Command(String wire) {
+        this.wire = wire;
+    }
+
+    @JsonValue
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<Command> fromWire(String wire) {
+        for (Command c : values()) {
+            if (c.wire.equals(wire)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+}

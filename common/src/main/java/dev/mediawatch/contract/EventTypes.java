@@ -1,0 +1,35 @@
+package dev.mediawatch.contract;
+
+/**
+ * The event types agents publish today. The set grows; readers must accept types they do not know.
+ * Container types follow the Docker Engine event actions they come from ({@code GET /events}, type
+ * {@code container}).
+ */
+public final class EventTypes {
+
+    private EventTypes() {
+    }
+
+    /** Docker {@code create}. */
+    public static final String CONTAINER_CREATE = "container.create";
+    /** Docker {@code start}: the container is running. */
+    public static final String CONTAINER_START = "container.start";
+    /** Docker {@code stop}: stopped on request ({@code docker stop}); a {@code die} follows or precedes it. */
+    public static final String CONTAINER_STOP = "container.stop";
+    /** Docker {@code die}: the main process ended; {@code detail.exitCode} says how. */
+    public static final String CONTAINER_DIE = "container.die";
+    /** Docker {@code kill}: a signal was sent; {@code detail.signal} says which. */
+    public static final String CONTAINER_KILL = "container.kill";
+    /** Docker {@code oom}: the kernel's OOM killer hit the container. */
+    public static final String CONTAINER_OOM = "container.oom";
+    /** Docker {@code destroy}: the container was removed. */
+    public static final String CONTAINER_DESTROY = "container.destroy";
+    /** Docker {@code health_status}: the healthcheck verdict changed; {@code to} is the new verdict. */
+    public static final String CONTAINER_HEALTH = "container.health";
+    /** Docker {@code restart}. */
+    public static final String CONTAINER_RESTART = "container.restart";
+    /** The agent lost its container engine; {@code detail.error} says why. */
+    public static final String ENGINE_UNREACHABLE = "engine.unreachable";
+    /** The agent reached its container engine (again). */
+    public static final String ENGINE_REACHABLE = "engine.reachable";
+}

@@ -1,0 +1,34 @@
+package dev.mediawatch.contract;
+
+/**
+ * Names and versions of the JSON payloads. Every JSON payload carries {@code "schema"} and {@code "version"}
+ * first, so a reader can tell what it holds before reading further.
+ *
+ * <p>Versioning rule: adding an optional field keeps the version (readers ignore fields they do not know);
+ * removing, renaming or changing the meaning of a field raises it. A reader accepts exactly the versions it
+ * was built for and rejects the rest as {@link RejectReason#UNSUPPORTED_VERSION}.
+ */
+public enum Schema {
+    HOST_STATE("mediawatch.host-state", 1),
+    HOST_EVENT("mediawatch.host-event", 1),
+    COMMAND("mediawatch.command", 1),
+    STATUS("mediawatch.status", 1);
+
+    private final String id;
+    private final int version;
+
+    Schema(String id, int version) {
+        this.id = id;
+        this.version = version;
+    }
+
+    /** The value of the payload's {@code schema} field. */
+    public String id() {
+        return id;
+    }
+
+    /** The version this build writes and reads. */
+    public int version() {
+        return version;
+    }
+}

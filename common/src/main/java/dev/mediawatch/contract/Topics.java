@@ -1,0 +1,141 @@
+package dev.mediawatch.contract;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Every MQTT topic of the contract, built from one configurable prefix (default {@code mediawatch}).
+ * Agent and aggregator both use this class; no topic string is written anywhere else.
+ *
+ * <pre>
+ * &lt;prefix&gt;/&lt;host&gt;/availability    retained   online | offline (the agent's last will)
+ * &lt;prefix&gt;/&lt;host&gt;/state           retained   {@link HostState} JSON
+ * &lt;prefix&gt;/&lt;host&gt;/events          -          {@link HostEvent} JSON
+ * &lt;prefix&gt;/&lt;host&gt;/cmd/&lt;command&gt;   -          {@link CommandRequest} JSON (or empty), to the agent
+ * &lt;prefix&gt;/status                 retained   {@link StatusReport} JSON, from the aggregator
+ * </pre>
+ */
+public final class Topics {
+
+    public static final String DEFAULT_PREFIX = "mediawatch";
+
+    /** The kinds of per-host topic, named by their last level. */
+    public enum Kind {
+        AVAILABILITY("availability"),
+        STATE("state"),
+        EVENTS("events");
+
+        private final String level;
+
+        Kind(String level) {
+            this.level = level;
+        }
+
+        public String level() {
+            return level;
+        }
+    }
+
+    /** A per-host topic taken apart: which host and which kind. */
+    public record Ref(HostId host, Kind kind) {
+    }
+
+    /**
+     * One or more topic levels of printable characters without wildcards: MQTT 3.1.1 forbids {@code +} and
+     * {@code #} in topic names (section 4.7.1), and an empty level or a leading/trailing {@code /} would make
+     * a prefix that cannot be matched with the {@code <prefix>/+/state} filters the aggregator uses.
+     */
+    private static final Pattern PREFIX = Pattern.compile("[^/+#\\s\\x00]+(?:/[^/+#\\s\\x00]+)*");
+
+    private final String prefix;
+
+    private Topics(String prefix) {
+        this.prefix = prefix;
+    }
+
+    public static boolean isValidPrefix(String prefix) {
+        return prefix != null && PREFIX.matcher(prefix).matches() && !prefix.startsWith("$");
+    }
+
+    public static Topics withPrefix(String prefix) {
+        Objects.requireNonNull(prefix, "topic prefix");
+        if (!isValidPrefix(prefix)) {
+            throw new IllegalArgumentException("invalid topic prefix '" + Text.printable(prefix, 80)
+                    + "': use one or more '/'-separated levels without spaces, '+', '#' or a leading '$'");
+        }
+        return new Topics(prefix);
+    }
+
+    public static Topics defaults() {
+        return new Topics(DEFAULT_PREFIX);
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public String availability(HostId host) {
+        return topic(host, Kind.AVAILABILITY);
+    }
+
+    public String state(HostId host) {
+        return topic(host, Kind.STATE);
+    }
+
+    public String events(HostId host) {
+        return topic(host, Kind.EVENTS);
+    }
+
+    public String topic(HostId host, Kind kind) {
+        return prefix + "/" + host.value() + "/" + kind.level();
+    }
+
+    public String command(HostId host, Command command) {
+        return prefix + "/" + host.value() + "/cmd/" + command.wire();
+    }
+
+    /** The filter an agent subscribes to for its own commands. */
+    public String commandFilter(HostId host) {
+        return prefix + "/" + host.value() + "/cmd/+";
+    }
+
+    /** The filter that matches one kind of per-host topic for every host, e.g. {@code mediawatch/+/state}. */
+    public String filter(Kind kind) {
+        return prefix + "/+/" + kind.level();
+    }
+
+    /** The aggregator's unified status. */
+    public String status() {
+        return prefix + "/status";
+    }
+
+    /**
+     * Takes a per-host topic apart. Empty when the topic is not {@code <prefix>/<host>/<kind>} or the host
+     * level is not a valid {@link HostId}: such messages are rejected by the caller, never half-used.
+     */
+    public Optional<Ref> parse(String topic) {
+        if (topic == null || !topic.startsWith(prefix + "/")) {
+            return Optional.empty();
+        }
+        String[] levels = topic.substring(prefix.length() + 1).split("/", -1);
+        if (levels.length != 2 || !HostId.isValid(levels[0])) {
+            return Optional.empty();
+        }
+        for (Kind kind : Kind.values()) {
+            if (kind.level.equals(levels[1])) {
+                return Optional.of(new Ref(HostId.of(levels[0]), kind));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The command named by {@code <prefix>/<host>/cmd/<command>}, if it is one for {@code host}. */
+    public Optional<Command> parseCommand(HostId host, String topic) {
+        String head = prefix + "/" + host.value() + "/cmd/";
+        if (topic == null || !topic.startsWith(head)) {
+            return Optional.empty();
+        }
+        return Command.fromWire(topic.substring(head.length()));
+    }
+}
