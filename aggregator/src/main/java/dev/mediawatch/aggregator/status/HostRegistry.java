@@ -1,0 +1,76 @@
+package dev.mediawatch.aggregator.status;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+import dev.mediawatch.contract.Availability;
+import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.HostState;
+
+/**
+ * The latest of every host, bounded: at most {@code maxHosts} hosts, and at most {@code recentEvents} events.
+ * Writers are the MQTT handlers (one event-loop thread); readers are REST threads. Plain Java with an
+ * injectable clock, so it is tested without Quarkus.
+ */
+public final class HostRegistry {
+
+    /** A message for a host the registry has no room for. */
+    public static final class Full extends Exception {
+        Full(HostId host, int max) {
+            super("refusing host '" + host + "': already tracking the maximum of " + max + " hosts", null, false, false);
+        }
+    }
+
+    private final Clock clock;
+    private final int maxHosts;
+    private final int maxEvents;
+    private final ConcurrentHashMap<HostId, HostRecord> hosts = new ConcurrentHashMap<>();
+    private final ArrayDeque<HostEvent> events = new ArrayDeque<>();
+
+    public HostRegistry(Clock clock, int maxHosts, int maxEvents) {
+        this.clock = clock;
+        this.maxHosts = maxHosts;
+        this.maxEvents = maxEvents;
+    }
+
+    public void availability(HostId host, Availability availability) throws Full {
+        update(host, r -> r.withAvailability(availability, clock.instant()));
+    }
+
+    public void state(HostState state) throws Full {
+        update(state.host(), r -> r.withState(state, clock.instant()));
+    }
+
+    public void event(HostEvent event) throws Full {
+        update(event.host(), r -> r.seen(clock.instant()));
+        synchronized (events) {
+            if (events.size() >= maxEvents) {
+                events.removeFirst();
+            }
+            events.add(event);
+        }
+    }
+
+    private void update(HostId host, UnaryOperator<HostRecord> change) throws Full {
+        if (!hosts.containsKey(host) && hosts.size() >= maxHosts) {
+            throw new Full(host, maxHosts);
+        }
+        hosts.compute(host, (h, r) -> change.apply(r == null ? HostRecord.first(h, clock.instant()) : r));
+    }
+
+    public Collection<HostRecord> hosts() {
+        return List.copyOf(hosts.values());
+    }
+
+    /** Recent events, newest last. */
+    public List<HostEvent> recentEvents() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.mediawatch.aggregator;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.mediawatch.aggregator.ExternalBroker.InjectBroker;
+import dev.mediawatch.contract.Availability;
+import dev.mediawatch.contract.ContainerHealth;
+import dev.mediawatch.contract.ContainerState;
+import dev.mediawatch.contract.ContainerStatus;
+import dev.mediawatch.contract.ContractJson;
+import dev.mediawatch.contract.EngineState;
+import dev.mediawatch.contract.EventTypes;
+import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.HostState;
+import dev.mediawatch.contract.Topics;
+import dev.mediawatch.testing.TestBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The aggregator subscribed to a real (in-process) broker, fed as the agents feed it. */
+@QuarkusTest
+@QuarkusTestResource(value = ExternalBroker.class, restrictToAnnotatedClass = true)
+class AggregatorApiTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @InjectBroker
+    TestBroker broker;
+
+    private final Topics topics = Topics.defaults();
+
+    private static HostState state(HostId host, ContainerState... containers) {
+        Instant now = Instant.now();
+        return HostState.of(host, "download", "0.1.0", now, new EngineState(true, "20.10.24", "1.41", null, now),
+                List.of(containers));
+    }
+
+    private static ContainerState c(String name, ContainerStatus s, ContainerHealth h) {
+        return new ContainerState("0123456789ab", name, "img", s, h, s == ContainerStatus.EXITED ? 137 : null, null, null,
+                Instant.now());
+    }
+
+    private HostId newHost() {
+        return HostId.of("h-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    @Test
+    void agentMessages_becomeTheUnifiedStatus_asJsonAndDashboard() {
+        HostId host = newHost();
+        broker.publish(topics.availability(host), Availability.ONLINE.payload(), true);
+        broker.publish(topics.state(host), ContractJson.write(state(host,
+                c("sabnzbd", ContainerStatus.RUNNING, ContainerHealth.HEALTHY),
+                c("radarr", ContainerStatus.RUNNING, ContainerHealth.UNHEALTHY),
+                c("tdarr", ContainerStatus.EXITED, ContainerHealth.NONE))), true);
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/status").then().statusCode(200)
+                .body("schema", equalTo("mediawatch.status"))
+                .body("hosts.find { it.host == '" + host + "' }.status", equalTo("up"))
+                .body("hosts.find { it.host == '" + host + "' }.counts.total", equalTo(3))
+                .body("hosts.find { it.host == '" + host + "' }.counts.running", equalTo(2))
+                .body("hosts.find { it.host == '" + host + "' }.counts.exited", equalTo(1))
+                .body("hosts.find { it.host == '" + host + "' }.counts.unhealthy", equalTo(1))
+                .body("hosts.find { it.host == '" + host + "' }.lastSeen", not(equalTo(null))));
+
+        given().get("/status").then().statusCode(200).contentType(containsString("text/plain"))
+                .body(containsString(host + ":  3 total | 2 running | 1 exited | 1 unhealthy"))
+                .body(containsString("✓ UP"));
+
+        broker.publish(topics.availability(host), Availability.OFFLINE.payload(), true);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/status").then()
+                .body("hosts.find { it.host == '" + host + "' }.status", equalTo("down")));
+    }
+
+    @Test
+    void events_areKept_forTheEventsEndpoint() {
+        HostId host = newHost();
+        broker.publish(topics.events(host), ContractJson.write(HostEvent.of(host, EventTypes.CONTAINER_DIE, Instant.now(),
+                "tdarr", "running", "exited", Map.of("exitCode", "137"))), false);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/events").then().statusCode(200)
+                .body("subject", hasItem("tdarr"))
+                .body("find { it.host == '" + host + "' }.detail.exitCode", equalTo("137")));
+    }
+
+    @Test
+    void badMessages_areRefusedAndCounted_andNeverBreakTheStatus() {
+        HostId good = newHost();
+        broker.publish(topics.availability(good), Availability.ONLINE.payload(), true);
+        broker.publish(topics.state(good), ContractJson.write(state(good, c("jellyfin", ContainerStatus.RUNNING,
+                ContainerHealth.NONE))), true);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/status").then()
+                .body("hosts.find { it.host == '" + good + "' }.status", equalTo("up")));
+
+        String valid = new String(ContractJson.write(state(good)), java.nio.charset.StandardCharsets.UTF_8);
+        broker.publish(topics.state(good), "{this is not json", true);
+        broker.publish(topics.state(good), valid.replace("\"version\":1", "\"version\":99"), true);
+        broker.publish(topics.state(good), valid.replace("\"host\":\"" + good + "\"", "\"host\":\"someone-else\""), true);
+        broker.publish("mediawatch/Not_A_Host/state", valid, true);
+        broker.publish(topics.availability(good), "maybe", true);
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/metrics").then()
+                .body(containsString("mediawatch_messages_rejected_total{kind=\"state\",reason=\"malformed\"} 1.0"))
+                .body(containsString("mediawatch_messages_rejected_total{kind=\"state\",reason=\"unsupported-version\"} 1.0"))
+                .body(containsString("mediawatch_messages_rejected_total{kind=\"state\",reason=\"host-mismatch\"} 1.0"))
+                .body(containsString("mediawatch_messages_rejected_total{kind=\"state\",reason=\"bad-topic\"} 1.0"))
+                .body(containsString("mediawatch_messages_rejected_total{kind=\"availability\",reason=\"malformed\"} 1.0")));
+        // The good host's last good state stands: one container, still up.
+        given().get("/api/status").then()
+                .body("hosts.find { it.host == '" + good + "' }.status", equalTo("up"))
+                .body("hosts.find { it.host == '" + good + "' }.counts.total", equalTo(1));
+    }
+
+    @Test
+    void hostTable_isBounded() {
+        // max-hosts is 4 in this test; the other tests use some of them. Flood with new hosts.
+        for (int i = 0; i < 10; i++) {
+            broker.publish(topics.availability(newHost()), Availability.ONLINE.payload(), true);
+        }
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/metrics").then()
+                .body(containsString("mediawatch_messages_rejected_total{kind=\"availability\",reason=\"host-limit\"}")));
+        given().get("/api/status").then().body("hosts.size()", equalTo(4));
+    }
+
+    @Test
+    void readiness_reflectsTheBrokerConnection() {
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+    }
+}
