@@ -7,6 +7,7 @@
 #
 #   scripts/services.sh start   start (or reuse) them; prints `export ...` lines for the tests
 #   scripts/services.sh env     print the `export ...` lines of running services
+#   scripts/services.sh status  exit 0 when both are running
 #   scripts/services.sh stop    stop them by pid (containers first, so no shim outlives dockerd)
 set -euo pipefail
 
@@ -118,6 +119,7 @@ case "${1:-start}" in
     print_env
     ;;
   env) print_env ;;
+  status) alive "$state/dockerd.pid" && alive "$state/mosquitto.pid" ;;
   stop)
     if alive "$state/dockerd.pid"; then
       mapfile -t ids < <(docker_cli ps -aq 2>/dev/null || true)
@@ -126,5 +128,5 @@ case "${1:-start}" in
     stop_pid "$state/dockerd.pid" dockerd
     stop_pid "$state/mosquitto.pid" mosquitto
     ;;
-  *) echo "usage: $0 start|env|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start|env|status|stop" >&2; exit 2 ;;
 esac

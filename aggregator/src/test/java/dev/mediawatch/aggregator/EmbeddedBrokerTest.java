@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.Topics;
-import dev.mediawatch.testing.TestBroker;
+import dev.mediawatch.testing.Ports;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -35,7 +35,7 @@ class EmbeddedBrokerTest {
     public static class NoExternalBroker implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mediawatch.mqtt.port", Integer.toString(TestBroker.freePort()));
+            return Map.of("mediawatch.mqtt.port", Integer.toString(Ports.free()));
         }
     }
 

@@ -2,7 +2,6 @@ package dev.mediawatch.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +42,7 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public static TestBroker start() {
-        TestBroker broker = new TestBroker(freePort());
+        TestBroker broker = new TestBroker(Ports.free());
         broker.startServer();
         return broker;
     }
@@ -149,14 +148,5 @@ public final class TestBroker implements AutoCloseable {
     @Override
     public void close() {
         server.stopServer();
-    }
-
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

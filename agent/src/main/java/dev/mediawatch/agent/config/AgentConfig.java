@@ -6,6 +6,7 @@ import java.util.Optional;
 import dev.mediawatch.contract.HostId;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /**
@@ -20,6 +21,7 @@ public interface AgentConfig {
      * This host's id, a slug such as {@code download-stack}: the second level of every topic this agent
      * publishes. Default: the machine's host name, lower-cased (see {@link DerivedConfigFactory}).
      */
+    @WithConverter(HostIdConverter.class)
     HostId hostId();
 
     /** What this host is for: {@code download}, {@code streaming}, or another slug. Default {@code other}. */

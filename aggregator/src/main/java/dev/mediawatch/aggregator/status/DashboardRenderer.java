@@ -1,6 +1,5 @@
 package dev.mediawatch.aggregator.status;
 
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ public final class DashboardRenderer {
     static final int WIDTH = 76;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SHORT_TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
 
     public String render(StatusReport report) {
         StringBuilder out = new StringBuilder(4096);
@@ -46,13 +46,13 @@ public final class DashboardRenderer {
             StringBuilder line = new StringBuilder(String.format("%-" + nameWidth + "s  %s %-5s", h.host(), mark,
                     h.status().wire().toUpperCase(java.util.Locale.ROOT)));
             if (h.since() != null) {
-                line.append("  since ").append(TIME.format(h.since()));
+                line.append("  since ").append(SHORT_TIME.format(h.since()));
             }
             if (h.role() != null) {
                 line.append("  ").append(h.role());
             }
             if (h.agentVersion() != null) {
-                line.append("  agent ").append(h.agentVersion());
+                line.append("  v").append(h.agentVersion());
             }
             lines.add(line.toString());
         }
@@ -123,9 +123,5 @@ public final class DashboardRenderer {
             out.append("│ ").append(text).append(" ".repeat(WIDTH - 1 - text.length())).append("│\n");
         }
         out.append("└").append("─".repeat(WIDTH)).append("┘\n\n");
-    }
-
-    static String time(Instant instant) {
-        return TIME.format(instant);
     }
 }
