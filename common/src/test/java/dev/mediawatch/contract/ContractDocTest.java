@@ -1,0 +1,136 @@
+package dev.mediawatch.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * docs/contract.md and the records in this package must say the same thing: every record component is a
+ * row of its section's table and nothing else is, every JSON example is exactly what the codec reads and
+ * writes, and every topic, command, event type and reject reason is named.
+ */
+class ContractDocTest {
+
+    private static String doc;
+
+    @BeforeAll
+    static void readDoc() throws IOException {
+        Path docs = Path.of(System.getProperty("mediawatch.docs", "../docs"));
+        doc = Files.readString(docs.resolve("contract.md"), StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = { HostState.class, EngineState.class, ContainerState.class, HostEvent.class,
+            CommandRequest.class, StatusReport.class, HostStatus.class, ContainerCounts.class })
+    void everyRecordField_isDocumented_andNothingElse(Class<?> record) {
+        List<String> documented = tableFields(record.getSimpleName());
+        List<String> components = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
+        assertThat(documented).as("fields documented under ### %s", record.getSimpleName())
+                .containsExactlyElementsOf(components);
+    }
+
+    @Test
+    void everyJsonExample_isWhatTheCodecReadsAndWrites() throws Exception {
+        Map<String, String> examples = jsonExamples();
+        assertThat(examples.keySet()).containsExactlyInAnyOrder(Schema.HOST_STATE.id(), Schema.HOST_EVENT.id(),
+                Schema.COMMAND.id(), Schema.STATUS.id());
+        for (Map.Entry<String, String> e : examples.entrySet()) {
+            byte[] json = e.getValue().getBytes(StandardCharsets.UTF_8);
+            JsonNode tree = ContractJson.mapper().readTree(json);
+            Object decoded = switch (e.getKey()) {
+                case "mediawatch.host-state" -> ContractJson.readState(json, HostId.of(tree.get("host").asText()));
+                case "mediawatch.host-event" -> ContractJson.readEvent(json, HostId.of(tree.get("host").asText()));
+                case "mediawatch.command" -> ContractJson.readCommand(json, Command.REFRESH);
+                case "mediawatch.status" -> ContractJson.readStatus(json);
+                default -> throw new AssertionError(e.getKey());
+            };
+            assertThat(new String(ContractJson.write(decoded), StandardCharsets.UTF_8))
+                    .as("the %s example, re-encoded", e.getKey()).isEqualTo(e.getValue().strip());
+        }
+    }
+
+    @Test
+    void everyTopic_isDocumented() {
+        Topics t = Topics.defaults();
+        HostId host = HostId.of("download-stack");
+        for (Topics.Kind kind : Topics.Kind.values()) {
+            assertThat(doc).contains("`mediawatch/<host>/" + kind.level() + "`");
+            assertThat(doc).contains("`" + t.filter(kind) + "`");
+        }
+        assertThat(doc).contains("`mediawatch/<host>/cmd/<command>`", "`" + t.status() + "`",
+                t.command(host, Command.REFRESH), "`mediawatch/<host>/cmd/+`");
+        for (Command c : Command.values()) {
+            assertThat(doc).contains("| `" + c.wire() + "` |");
+        }
+    }
+
+    @Test
+    void everyEventType_andRejectReason_isDocumented() throws IllegalAccessException {
+        for (Field f : EventTypes.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                assertThat(doc).contains("| `" + f.get(null) + "` |");
+            }
+        }
+        for (RejectReason r : RejectReason.values()) {
+            assertThat(doc).contains("| `" + r.wire() + "` |");
+        }
+        for (Availability a : Availability.values()) {
+            assertThat(doc).contains("`" + a.wire() + "`");
+        }
+    }
+
+    /** Backticked first-column names of the first table after {@code ### name}. */
+    private static List<String> tableFields(String name) {
+        List<String> lines = doc.lines().toList();
+        int i = lines.indexOf("### " + name);
+        assertThat(i).as("a section '### %s' in docs/contract.md", name).isNotNegative();
+        List<String> fields = new ArrayList<>();
+        boolean inTable = false;
+        Pattern row = Pattern.compile("^\\| `([A-Za-z]+)` \\|");
+        for (int j = i + 1; j < lines.size(); j++) {
+            String line = lines.get(j);
+            if (line.startsWith("### ")) {
+                break;
+            }
+            if (line.startsWith("|")) {
+                inTable = true;
+                Matcher m = row.matcher(line);
+                if (m.find()) {
+                    fields.add(m.group(1));
+                }
+            } else if (inTable) {
+                break;
+            }
+        }
+        return fields;
+    }
+
+    private static Map<String, String> jsonExamples() {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("```json ([a-z.-]+)\\n(.*?)\\n```", Pattern.DOTALL).matcher(doc);
+        while (m.find()) {
+            out.put(m.group(1), m.group(2));
+        }
+        return out;
+    }
+}
