@@ -24,11 +24,20 @@ public class BrokerAndEngine implements QuarkusTestResourceLifecycleManager {
 
     public static final String HOST = "test-agent";
 
+    /** Init arg: point the agent at this engine address instead of the test dockerd. */
+    public static final String DOCKER_HOST_ARG = "docker-host";
+
     private TestBroker broker;
+    private String dockerHostOverride;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        dockerHostOverride = initArgs.get(DOCKER_HOST_ARG);
+    }
 
     @Override
     public Map<String, String> start() {
-        String dockerHost = TestServices.dockerHost();
+        String dockerHost = dockerHostOverride != null ? dockerHostOverride : TestServices.dockerHost();
         broker = TestBroker.start();
         return Map.of(
                 "mediawatch.host-id", HOST,

@@ -35,6 +35,10 @@ public class AgentIdentity {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("mediawatch.topic-prefix: " + e.getMessage(), e);
         }
+        if (config.publish().interval().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("mediawatch.publish.interval: " + config.publish().interval()
+                    + " is too short; use at least 1s");
+        }
         this.version = version;
     }
 

@@ -14,10 +14,12 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.contract.Availability;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduler;
 import io.vertx.core.Vertx;
 
 /**
@@ -28,7 +30,9 @@ import io.vertx.core.Vertx;
  * connector gives no hook on reconnect, so the agent subscribes to its own availability topic instead: a
  * retained or live {@code offline} seen while the agent runs is answered with {@code online}. That covers the
  * first start, every reconnect (the retained will is delivered on resubscription) and a late will of an old
- * connection alike. See docs/decisions/0002-availability-self-watch.md.
+ * connection alike. It is also re-announced every publish interval: a broker restarted without persistence
+ * has forgotten every retained message and sends no will for a connection it never saw end. See
+ * docs/decisions/0002-availability-self-watch.md.
  */
 @ApplicationScoped
 public class AvailabilityKeeper {
@@ -44,14 +48,24 @@ public class AvailabilityKeeper {
     private final AtomicBoolean announcing = new AtomicBoolean();
     private volatile boolean stopping;
 
-    public AvailabilityKeeper(MqttPublisher publisher, AgentIdentity identity, Vertx vertx) {
+    private final Scheduler scheduler;
+    private final Duration interval;
+
+    public AvailabilityKeeper(MqttPublisher publisher, AgentIdentity identity, Vertx vertx, Scheduler scheduler,
+            AgentConfig config) {
         this.publisher = publisher;
         this.identity = identity;
         this.vertx = vertx;
+        this.scheduler = scheduler;
+        this.interval = config.publish().interval();
     }
 
     void onStart(@Observes StartupEvent event) {
         announce();
+        scheduler.newJob("mediawatch-availability")
+                .setInterval(interval.toSeconds() + "s")
+                .setTask(execution -> announce())
+                .schedule();
     }
 
     /** The agent's own availability topic; see the class comment. Runs on the event loop: no blocking. */

@@ -1,0 +1,123 @@
+package dev.mediawatch.agent.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+
+import dev.mediawatch.contract.ContainerHealth;
+import dev.mediawatch.contract.ContainerState;
+import dev.mediawatch.contract.ContainerStatus;
+import dev.mediawatch.contract.EventTypes;
+import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.HostId;
+
+/**
+ * Mapping of Engine API responses recorded from a real dockerd 20.10.24 (API 1.41), read with docker-java's
+ * own object mapper as the agent reads them (fixtures/docker-api-1.41, see the note in events.jsonl).
+ */
+class ContainerMapperTest {
+
+    private static final ObjectMapper DOCKER = DefaultDockerClientConfig.createDefaultConfigBuilder().build().getObjectMapper();
+    private static final HostId HOST = HostId.of("download-stack");
+
+    private static <T> T fixture(String name, TypeReference<T> type) throws IOException {
+        try (InputStream in = ContainerMapperTest.class.getResourceAsStream("/fixtures/docker-api-1.41/" + name)) {
+            return DOCKER.readValue(in, type);
+        }
+    }
+
+    private static Container row(String name) throws IOException {
+        return fixture("containers-list.json", new TypeReference<List<Container>>() {
+        }).stream().filter(c -> c.getNames()[0].equals("/" + name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void runningHealthyComposeContainer() throws IOException {
+        ContainerState c = ContainerMapper.map(row("sabnzbd"), fixture("inspect-running-healthy.json",
+                new TypeReference<InspectContainerResponse>() {
+                }));
+        assertThat(c.name()).isEqualTo("sabnzbd");
+        assertThat(c.id()).hasSize(12).isHexadecimal();
+        assertThat(c.image()).isEqualTo("mediawatch-test/busybox:1");
+        assertThat(c.state()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(c.health()).isEqualTo(ContainerHealth.HEALTHY);
+        assertThat(c.exitCode()).isNull();
+        assertThat(c.composeProject()).isEqualTo("download");
+        assertThat(c.composeService()).isEqualTo("sabnzbd");
+        assertThat(c.createdAt()).isAfter(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void exitedContainer_carriesItsExitCode_andNoHealthcheckIsNone() throws IOException {
+        ContainerState c = ContainerMapper.map(row("tdarr"), fixture("inspect-exited.json",
+                new TypeReference<InspectContainerResponse>() {
+                }));
+        assertThat(c.state()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(c.exitCode()).isEqualTo(3);
+        assertThat(c.health()).isEqualTo(ContainerHealth.NONE);
+        assertThat(c.composeProject()).isNull();
+    }
+
+    @Test
+    void recordedEventStream_mapsStateActions_andSkipsExecNoise() throws IOException {
+        List<Event> events = new java.util.ArrayList<>();
+        for (String line : new String(ContainerMapperTest.class.getResourceAsStream("/fixtures/docker-api-1.41/events.jsonl")
+                .readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                events.add(DOCKER.readValue(line, Event.class));
+            }
+        }
+        Map<String, ContainerState> known = new HashMap<>();
+        known.put("sabnzbd", new ContainerState("x", "sabnzbd", "i", ContainerStatus.RUNNING, ContainerHealth.STARTING,
+                null, null, null, null));
+        List<HostEvent> mapped = events.stream().map(e -> ContainerMapper.event(HOST, e, known::get))
+                .flatMap(Optional::stream).toList();
+
+        assertThat(mapped).extracting(HostEvent::type).doesNotContain("container.exec_create")
+                .contains(EventTypes.CONTAINER_CREATE, EventTypes.CONTAINER_START, EventTypes.CONTAINER_DIE,
+                        EventTypes.CONTAINER_KILL, EventTypes.CONTAINER_STOP, EventTypes.CONTAINER_DESTROY,
+                        EventTypes.CONTAINER_HEALTH);
+        assertThat(mapped).allSatisfy(e -> {
+            assertThat(e.host()).isEqualTo(HOST);
+            assertThat(e.timestamp()).isAfter(Instant.parse("2026-01-01T00:00:00Z"));
+        });
+        HostEvent tdarrDied = mapped.stream().filter(e -> e.type().equals(EventTypes.CONTAINER_DIE)
+                && e.subject().equals("tdarr")).findFirst().orElseThrow();
+        assertThat(tdarrDied.detail()).containsEntry("exitCode", "3").containsKey("id");
+        assertThat(tdarrDied.to()).isEqualTo("exited");
+
+        HostEvent healthy = mapped.stream().filter(e -> e.type().equals(EventTypes.CONTAINER_HEALTH)
+                && e.subject().equals("sabnzbd")).findFirst().orElseThrow();
+        assertThat(healthy.from()).isEqualTo("starting");
+        assertThat(healthy.to()).isEqualTo("healthy");
+
+        HostEvent sabKilled = mapped.stream().filter(e -> e.type().equals(EventTypes.CONTAINER_KILL)
+                && e.subject().equals("sabnzbd")).findFirst().orElseThrow();
+        assertThat(sabKilled.detail()).containsEntry("signal", "15").containsEntry("composeService", "sabnzbd");
+        assertThat(sabKilled.from()).isEqualTo("running");
+    }
+
+    @Test
+    void engineErrors_loseCredentialsAndLines() {
+        String line = EngineError.describe(new RuntimeException("wrap", new IllegalStateException(
+                "cannot reach tcp://admin:hunter2@nas:2375\nsecond line")));
+        assertThat(line).doesNotContain("hunter2").doesNotContain("admin").doesNotContain("\n")
+                .startsWith("IllegalStateException: cannot reach tcp://nas:2375");
+    }
+}
