@@ -35,8 +35,8 @@ class ContractDocTest {
 
     @BeforeAll
     static void readDoc() throws IOException {
-        Path docs = Path.of(System.getProperty("mediawatch.docs", "../docs"));
-        doc = Files.readString(docs.resolve("contract.md"), StandardCharsets.UTF_8);
+        Path repo = Path.of(System.getProperty("mediawatch.repo", ".."));
+        doc = Files.readString(repo.resolve("docs/contract.md"), StandardCharsets.UTF_8);
     }
 
     @ParameterizedTest
