@@ -35,7 +35,7 @@ class ContractDocTest {
 
     @BeforeAll
     static void readDoc() throws IOException {
-        Path repo = Path.of(System.getProperty("mediawatch.repo", ".."));
+        Path repo = Path.of(System.getProperty("mwtest.repo", ".."));
         doc = Files.readString(repo.resolve("docs/contract.md"), StandardCharsets.UTF_8);
     }
 

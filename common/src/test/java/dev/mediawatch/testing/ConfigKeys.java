@@ -64,8 +64,8 @@ public final class ConfigKeys {
                 .toList();
     }
 
-    /** The repository's root, as the build passes it ({@code mediawatch.repo}). */
+    /** The repository's root, as the build passes it ({@code mwtest.repo}). */
     public static Path repo() {
-        return Path.of(System.getProperty("mediawatch.repo", ".."));
+        return Path.of(System.getProperty("mwtest.repo", ".."));
     }
 }
