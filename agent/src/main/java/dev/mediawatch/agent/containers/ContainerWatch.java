@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
+import dev.mediawatch.agent.publish.BrokerReachable;
 import dev.mediawatch.agent.publish.StatePublisher;
 import dev.mediawatch.contract.HostState;
 import io.micrometer.core.instrument.Gauge;
@@ -63,6 +64,11 @@ public class ContainerWatch {
                 .setConcurrentExecution(io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
                 .setTask(execution -> collector.request(true))
                 .schedule();
+    }
+
+    /** The broker may have lost the retained state (restarted without persistence): republish it now. */
+    void onBrokerReachable(@Observes BrokerReachable event) {
+        refresh();
     }
 
     /** Collect now and republish even if nothing changed (the refresh command). */

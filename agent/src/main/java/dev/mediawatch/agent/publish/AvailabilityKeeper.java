@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -39,20 +39,27 @@ public class AvailabilityKeeper {
 
     private static final Logger LOG = Logger.getLogger(AvailabilityKeeper.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(15);
+    /** Publishing while disconnected fails locally and costs nothing, so retry often: online within 5 s of a reconnect. */
+    private static final Duration MAX_RETRY = Duration.ofSeconds(5);
     private static final Duration GOODBYE_WAIT = Duration.ofSeconds(2);
 
     private final MqttPublisher publisher;
     private final AgentIdentity identity;
     private final Vertx vertx;
-    private final AtomicBoolean announcing = new AtomicBoolean();
+    private final Event<BrokerReachable> brokerReachable;
     private volatile boolean stopping;
+    /** Guarded by this. */
+    private boolean inFlight;
+    private boolean reachable;
+    private long retryTimer = -1;
+    private Duration nextRetry = FIRST_RETRY;
 
     private final Scheduler scheduler;
     private final Duration interval;
 
     public AvailabilityKeeper(MqttPublisher publisher, AgentIdentity identity, Vertx vertx, Scheduler scheduler,
-            AgentConfig config) {
+            AgentConfig config, Event<BrokerReachable> brokerReachable) {
+        this.brokerReachable = brokerReachable;
         this.publisher = publisher;
         this.identity = identity;
         this.vertx = vertx;
@@ -78,27 +85,53 @@ public class AvailabilityKeeper {
         return message.ack();
     }
 
-    /** Publishes {@code online}, retrying with backoff until the broker acknowledges; at most one loop at a time. */
+    /**
+     * Publishes {@code online} now, and keeps retrying with backoff until the broker acknowledges it. A new
+     * request cancels a pending retry and tries at once; while one publish is in flight, requests wait for
+     * its outcome. The first acknowledgement after failures means the broker is back: {@link BrokerReachable}
+     * is fired so the state is republished at once rather than at the next interval.
+     */
     void announce() {
-        if (announcing.compareAndSet(false, true)) {
-            attempt(FIRST_RETRY);
+        synchronized (this) {
+            if (stopping || inFlight) {
+                return;
+            }
+            if (retryTimer >= 0) {
+                vertx.cancelTimer(retryTimer);
+                retryTimer = -1;
+            }
+            inFlight = true;
         }
+        publisher.publish(topic(), Availability.ONLINE.payload(), true).whenComplete((ok, error) -> onResult(error));
     }
 
-    private void attempt(Duration nextDelay) {
-        if (stopping) {
-            announcing.set(false);
-            return;
-        }
-        publisher.publish(topic(), Availability.ONLINE.payload(), true).whenComplete((ok, error) -> {
+    private void onResult(Throwable error) {
+        boolean back;
+        synchronized (this) {
+            inFlight = false;
             if (error == null) {
-                announcing.set(false);
-                LOG.debugf("announced %s online", identity.host());
+                back = !reachable;
+                reachable = true;
+                nextRetry = FIRST_RETRY;
             } else {
-                Duration after = nextDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : nextDelay.multipliedBy(2);
-                vertx.setTimer(nextDelay.toMillis(), id -> attempt(after));
+                back = false;
+                reachable = false;
+                if (!stopping) {
+                    Duration wait = nextRetry;
+                    nextRetry = nextRetry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : nextRetry.multipliedBy(2);
+                    retryTimer = vertx.setTimer(wait.toMillis(), id -> {
+                        synchronized (this) {
+                            retryTimer = -1;
+                        }
+                        announce();
+                    });
+                }
             }
-        });
+        }
+        if (back) {
+            LOG.infof("broker acknowledged %s online", identity.host());
+            brokerReachable.fire(new BrokerReachable());
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.mediawatch.agent.publish;
 
+import java.time.Duration;
+
 import jakarta.enterprise.inject.Produces;
 
 import dev.mediawatch.agent.config.AgentConfig;
@@ -7,6 +9,7 @@ import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.contract.Availability;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.mqtt.session.ExponentialBackoffDelayOptions;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
 
 /**
@@ -41,6 +44,10 @@ public class MqttSessionOptions {
         o.setCleanSession(true);
         o.setKeepAliveInterval(config.mqtt().keepAliveSeconds());
         o.setMaxMessageSize(MAX_MESSAGE_BYTES);
+        // Reconnect after 1 s, then 2, 3, 5, 9, 17 s, then every 30 s. Without this the options bean would
+        // get the session's default, a constant 10 s, not the channel attribute's 1 s.
+        o.setReconnectDelay(new ExponentialBackoffDelayOptions().setMinimum(Duration.ofSeconds(1))
+                .setIncrement(Duration.ofSeconds(1)).setMaximum(Duration.ofSeconds(30)));
         // The last will: the broker publishes a retained "offline" when the agent dies without saying goodbye.
         o.setWillFlag(true);
         o.setWillTopic(identity.topics().availability(identity.host()));
