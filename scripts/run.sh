@@ -50,10 +50,13 @@ esac
 
 pids=()
 stop_all() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  done
+  [ ${#pids[@]} -gt 0 ] || return 0
+  # Agent first (it says offline itself), then the aggregator and its broker; KILL whatever hangs past 15 s.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
+  (sleep 15; kill -KILL "${pids[@]}" 2>/dev/null) &
+  local watchdog=$!
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  kill "$watchdog" 2>/dev/null || true
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM

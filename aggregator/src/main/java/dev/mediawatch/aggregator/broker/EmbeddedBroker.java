@@ -7,14 +7,15 @@ import java.util.Properties;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Destroyed;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -23,7 +24,7 @@ import io.quarkus.runtime.StartupEvent;
  * told otherwise, and keeps retained messages in memory: after a restart the agents republish within one
  * interval. For TLS, passwords and ACLs use Mosquitto (deploy/mosquitto).
  */
-@ApplicationScoped
+@Singleton
 public class EmbeddedBroker {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
@@ -62,7 +63,12 @@ public class EmbeddedBroker {
         LOG.infof("embedded MQTT broker listening on %s:%d", config.broker().bind(), config.mqtt().port());
     }
 
-    void onStop(@Observes @Priority(5000) ShutdownEvent event) {
+    /**
+     * After the MQTT connector has closed its clients (it does so on the same event at the default priority),
+     * so the aggregator's own client does not try to reconnect to a broker that is gone. A singleton, not
+     * application-scoped, so it is still there when the application context has been destroyed.
+     */
+    void onStop(@Observes @Priority(5000) @Destroyed(ApplicationScoped.class) Object event) {
         if (server != null) {
             server.stopServer();
             server = null;
