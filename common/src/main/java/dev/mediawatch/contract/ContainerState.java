@@ -17,9 +17,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param composeProject the {@code com.docker.compose.project} label, when compose made it
  * @param composeService the {@code com.docker.compose.service} label, when compose made it
  * @param createdAt      when the container was created (UTC)
+ * @param startedAt      when it last started (UTC); absent if it never did
+ * @param oomKilled      the kernel's OOM killer ended its last run
+ * @param restartCount   restarts by the engine's restart policy since it was created
+ * @param restartLoop    restarting in a loop: at least N restarts within M minutes (agent configuration)
+ * @param service        the catalogue service it runs; absent for a container the catalogue does not know
+ * @param category       the catalogue service's category
+ * @param expected       the catalogue service's expected state: running, parked or stopped
  */
 @JsonPropertyOrder({ "id", "name", "image", "state", "health", "exitCode", "composeProject", "composeService",
-        "createdAt" })
+        "createdAt", "startedAt", "oomKilled", "restartCount", "restartLoop", "service", "category", "expected" })
 public record ContainerState(
         String id,
         String name,
@@ -29,12 +36,43 @@ public record ContainerState(
         Integer exitCode,
         String composeProject,
         String composeService,
-        Instant createdAt) {
+        Instant createdAt,
+        Instant startedAt,
+        boolean oomKilled,
+        int restartCount,
+        boolean restartLoop,
+        String service,
+        String category,
+        String expected) {
 
     public ContainerState {
         Objects.requireNonNull(name, "container name");
         state = state == null ? ContainerStatus.UNKNOWN : state;
         health = health == null ? ContainerHealth.NONE : health;
+    }
+
+    /** A container as the engine alone describes it: no restart history, not joined to the catalogue. */
+    public ContainerState(String id, String name, String image, ContainerStatus state, ContainerHealth health,
+            Integer exitCode, String composeProject, String composeService, Instant createdAt) {
+        this(id, name, image, state, health, exitCode, composeProject, composeService, createdAt, null, false, 0, false,
+                null, null, null);
+    }
+
+    /** The same container joined to its catalogue service. */
+    public ContainerState joined(String serviceName, String serviceCategory, String expectedState) {
+        return new ContainerState(id, name, image, state, health, exitCode, composeProject, composeService, createdAt,
+                startedAt, oomKilled, restartCount, restartLoop, serviceName, serviceCategory, expectedState);
+    }
+
+    /** The same container with its restart-loop verdict. */
+    public ContainerState withRestartLoop(boolean loop) {
+        return new ContainerState(id, name, image, state, health, exitCode, composeProject, composeService, createdAt,
+                startedAt, oomKilled, restartCount, loop, service, category, expected);
+    }
+
+    /** Known to the catalogue. */
+    public boolean catalogued() {
+        return service != null;
     }
 
     public boolean running() {

@@ -28,6 +28,13 @@ public final class EventTypes {
     public static final String CONTAINER_HEALTH = "container.health";
     /** Docker {@code restart}. */
     public static final String CONTAINER_RESTART = "container.restart";
+    /**
+     * A container entered ({@code to=looping}) or left ({@code to=stable}) a restart loop: at least N restarts
+     * within M minutes; {@code detail.restarts} and {@code detail.window} say how many in how long.
+     */
+    public static final String CONTAINER_RESTART_LOOP = "container.restart-loop";
+    /** A catalogue service's health probe changed verdict: {@code to} is {@code up} or {@code down}. */
+    public static final String SERVICE_PROBE = "service.probe";
     /** The agent lost its container engine; {@code detail.error} says why. */
     public static final String ENGINE_UNREACHABLE = "engine.unreachable";
     /** The agent reached its container engine (again). */

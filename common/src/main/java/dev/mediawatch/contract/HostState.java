@@ -19,8 +19,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param timestamp    when this snapshot was taken (UTC, the agent's clock)
  * @param engine       whether the container engine answers
  * @param containers   every container the engine lists, sorted by name
+ * @param missing      catalogue services expected to run here with no container, sorted by name
+ * @param summary      counts at a glance; absent from agents that predate it
+ * @param probes       the last health probe of each catalogue service that has one, sorted by service
  */
-@JsonPropertyOrder({ "schema", "version", "host", "role", "agentVersion", "timestamp", "engine", "containers" })
+@JsonPropertyOrder({ "schema", "version", "host", "role", "agentVersion", "timestamp", "engine", "containers",
+        "missing", "summary", "probes" })
 public record HostState(
         String schema,
         int version,
@@ -29,7 +33,10 @@ public record HostState(
         String agentVersion,
         Instant timestamp,
         EngineState engine,
-        List<ContainerState> containers) {
+        List<ContainerState> containers,
+        List<MissingService> missing,
+        HostSummary summary,
+        List<ServiceProbe> probes) {
 
     public HostState {
         Objects.requireNonNull(schema, "schema");
@@ -37,12 +44,21 @@ public record HostState(
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(engine, "engine");
         containers = containers == null ? List.of() : List.copyOf(containers);
+        missing = missing == null ? List.of() : List.copyOf(missing);
+        probes = probes == null ? List.of() : List.copyOf(probes);
+    }
+
+    /** A state without catalogue: no missing services, summary from the containers alone, no probes. */
+    public static HostState of(HostId host, String role, String agentVersion, Instant timestamp, EngineState engine,
+            List<ContainerState> containers) {
+        return of(host, role, agentVersion, timestamp, engine, containers, List.of(), null, List.of());
     }
 
     public static HostState of(HostId host, String role, String agentVersion, Instant timestamp, EngineState engine,
-            List<ContainerState> containers) {
+            List<ContainerState> containers, List<MissingService> missing, HostSummary summary,
+            List<ServiceProbe> probes) {
         return new HostState(Schema.HOST_STATE.id(), Schema.HOST_STATE.version(), host, role, agentVersion,
-                timestamp, engine, containers);
+                timestamp, engine, containers, missing, summary, probes);
     }
 
     public ContainerCounts counts() {
@@ -51,6 +67,7 @@ public record HostState(
 
     /** The same snapshot at another time: what "unchanged" compares. */
     public HostState at(Instant newTimestamp) {
-        return new HostState(schema, version, host, role, agentVersion, newTimestamp, engine, containers);
+        return new HostState(schema, version, host, role, agentVersion, newTimestamp, engine, containers, missing,
+                summary, probes);
     }
 }

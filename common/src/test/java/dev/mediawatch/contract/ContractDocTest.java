@@ -41,7 +41,8 @@ class ContractDocTest {
 
     @ParameterizedTest
     @ValueSource(classes = { HostState.class, EngineState.class, ContainerState.class, HostEvent.class,
-            CommandRequest.class, StatusReport.class, HostStatus.class, ContainerCounts.class })
+            CommandRequest.class, StatusReport.class, HostStatus.class, ContainerCounts.class, MissingService.class,
+            HostSummary.class, ServiceProbe.class })
     void everyRecordField_isDocumented_andNothingElse(Class<?> record) {
         List<String> documented = tableFields(record.getSimpleName());
         List<String> components = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();

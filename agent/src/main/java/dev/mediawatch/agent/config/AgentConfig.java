@@ -39,11 +39,41 @@ public interface AgentConfig {
     @WithDefault("/")
     String hostRoot();
 
+    /**
+     * The service catalogue, {@code media.services.yaml}: what should run on this host. Without it every
+     * container is reported as unknown to the catalogue and nothing is probed. An invalid file stops startup
+     * with its name, line and problem.
+     */
+    Optional<java.nio.file.Path> catalogue();
+
     Mqtt mqtt();
 
     Docker docker();
 
     Publish publish();
+
+    RestartLoop restartLoop();
+
+    Events events();
+
+    interface RestartLoop {
+        /** A container restarted at least this many times within {@code window} is in a restart loop. Default 3. */
+        @WithDefault("3")
+        int restarts();
+
+        /** See {@code restarts}. Default 5 min. */
+        @WithDefault("5m")
+        Duration window();
+    }
+
+    interface Events {
+        /**
+         * Events kept while the broker is unreachable, published in order when it returns; beyond this the
+         * oldest are dropped and counted ({@code mediawatch_agent_events_dropped_total}). Default 1000.
+         */
+        @WithDefault("1000")
+        int bufferSize();
+    }
 
     interface Mqtt {
         /** The broker's host name or address. Default {@code localhost}. */

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.ContainerState;
 import dev.mediawatch.contract.EngineState;
 import dev.mediawatch.contract.EventTypes;
@@ -51,7 +52,15 @@ public class ContainerCollector implements AutoCloseable {
     private volatile Map<String, ContainerState> lastByName = Map.of();
     private Boolean lastReachable;
 
-    public ContainerCollector(DockerEngine engine, HostId host, String role, String agentVersion, Clock clock, Sink sink) {
+    private final ServiceCatalogue catalogue;
+    private final RestartLoops restartLoops;
+    private final Transitions transitions;
+
+    public ContainerCollector(DockerEngine engine, HostId host, String role, String agentVersion, Clock clock, Sink sink,
+            ServiceCatalogue catalogue, int loopRestarts, java.time.Duration loopWindow) {
+        this.catalogue = catalogue;
+        this.restartLoops = new RestartLoops(loopRestarts, loopWindow);
+        this.transitions = new Transitions(host);
         this.engine = engine;
         this.host = host;
         this.role = role;
@@ -76,6 +85,17 @@ public class ContainerCollector implements AutoCloseable {
         if (pending.compareAndSet(false, true)) {
             worker.execute(this::collect);
         }
+    }
+
+    /** The engine's event stream came back after a gap: compare the next snapshot with what was told. */
+    public void resync() {
+        transitions.resyncDue();
+        request(false);
+    }
+
+    /** Called with each engine event before it is published; false when a resync already said it. */
+    boolean engineEvent(HostEvent event) {
+        return transitions.engineEvent(event, clock.instant());
     }
 
     /** The last snapshot taken, or null before the first. */
@@ -110,7 +130,23 @@ public class ContainerCollector implements AutoCloseable {
             containers = previous == null ? List.of() : previous.containers();
         }
         noteReachability(engineState, now);
-        HostState state = HostState.of(host, role, agentVersion, now, engineState, containers);
+        List<ContainerState> marked = new java.util.ArrayList<>(containers.size());
+        for (RestartLoops.Change change : restartLoops.update(containers, now, marked)) {
+            LOG.infof("container %s %s a restart loop (%d restarts within the window)", change.container(),
+                    change.looping() ? "entered" : "left", change.restartsInWindow());
+            sink.event(HostEvent.of(host, EventTypes.CONTAINER_RESTART_LOOP, now, change.container(),
+                    change.looping() ? "stable" : "looping", change.looping() ? "looping" : "stable",
+                    Map.of("restarts", Integer.toString(change.restartsInWindow()))));
+        }
+        if (engineState.reachable()) {
+            for (HostEvent missed : transitions.snapshot(marked, now)) {
+                sink.event(missed);
+            }
+        }
+        ServiceJoin.Result joined = ServiceJoin.join(host, catalogue, marked);
+        containers = joined.containers();
+        HostState state = HostState.of(host, role, agentVersion, now, engineState, containers, joined.missing(),
+                joined.summary(), List.of());
         last = state;
         lastByName = containers.stream().collect(Collectors.toUnmodifiableMap(ContainerState::name, c -> c, (a, b) -> a));
         try {

@@ -53,7 +53,23 @@ final class ContainerMapper {
                 exitCode,
                 labels.get(COMPOSE_PROJECT),
                 labels.get(COMPOSE_SERVICE),
-                row.getCreated() == null ? null : Instant.ofEpochSecond(row.getCreated()));
+                row.getCreated() == null ? null : Instant.ofEpochSecond(row.getCreated()),
+                s == null ? null : engineTime(s.getStartedAt()),
+                s != null && Boolean.TRUE.equals(s.getOOMKilled()),
+                inspect.getRestartCount() == null ? 0 : inspect.getRestartCount(),
+                false, null, null, null);
+    }
+
+    /** The engine writes times as RFC 3339 with nanoseconds, and "0001-01-01T00:00:00Z" for "never". */
+    static Instant engineTime(String text) {
+        if (text == null || text.isEmpty() || text.startsWith("0001-")) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.agent.publish.BrokerReachable;
 import dev.mediawatch.agent.publish.StatePublisher;
+import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.HostState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,8 +38,11 @@ public class ContainerWatch {
     private ContainerCollector collector;
     private EventFollower follower;
 
+    private final ServiceCatalogue catalogue;
+
     public ContainerWatch(AgentConfig config, AgentIdentity identity, StatePublisher publisher, Scheduler scheduler,
-            MeterRegistry registry) {
+            MeterRegistry registry, ServiceCatalogue catalogue) {
+        this.catalogue = catalogue;
         this.config = config;
         this.identity = identity;
         this.publisher = publisher;
@@ -51,7 +55,7 @@ public class ContainerWatch {
                 config.docker().host());
         engine = new DockerEngine(config.docker().host(), config.docker().timeout());
         collector = new ContainerCollector(engine, identity.host(), identity.role(), identity.version(),
-                Clock.systemUTC(), publisher);
+                Clock.systemUTC(), publisher, catalogue, config.restartLoop().restarts(), config.restartLoop().window());
         follower = new EventFollower(engine, identity.host(), collector, publisher);
         Gauge.builder("mediawatch_agent_engine_reachable", this, w -> w.engineReachable() ? 1 : 0)
                 .description("1 while the container engine answers").register(registry);
@@ -66,9 +70,12 @@ public class ContainerWatch {
                 .schedule();
     }
 
-    /** The broker may have lost the retained state (restarted without persistence): republish it now. */
+    /**
+     * The broker is back: first the events that waited go out in order, then the current state (it may have
+     * lost the retained one, restarted without persistence).
+     */
     void onBrokerReachable(@Observes BrokerReachable event) {
-        refresh();
+        publisher.flushEvents(this::refresh);
     }
 
     /** Collect now and republish even if nothing changed (the refresh command). */

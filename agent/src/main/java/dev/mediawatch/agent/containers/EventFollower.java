@@ -39,6 +39,7 @@ public class EventFollower implements AutoCloseable {
     /** Set by a successful connection, read by the reconnect thread. */
     private volatile boolean backoffReset;
     private volatile Closeable stream;
+    private volatile boolean connectedBefore;
     private volatile boolean closed;
 
     public EventFollower(DockerEngine engine, HostId host, ContainerCollector collector, ContainerCollector.Sink sink) {
@@ -66,8 +67,14 @@ public class EventFollower implements AutoCloseable {
                 public void onStart(Closeable closeable) {
                     super.onStart(closeable);
                     backoffReset = true;
-                    // Whatever happened while we were not listening, the snapshot sees it.
-                    collector.request(false);
+                    // Whatever happened while we were not listening, the snapshot sees; on a reconnection
+                    // the collector publishes what was missed.
+                    if (connectedBefore) {
+                        collector.resync();
+                    } else {
+                        connectedBefore = true;
+                        collector.request(false);
+                    }
                 }
 
                 @Override
@@ -98,7 +105,7 @@ public class EventFollower implements AutoCloseable {
 
     private void onEngineEvent(Event event) {
         try {
-            ContainerMapper.event(host, event, collector.lastKnown()).ifPresent(sink::event);
+            ContainerMapper.event(host, event, collector.lastKnown()).filter(collector::engineEvent).ifPresent(sink::event);
         } catch (RuntimeException e) {
             LOG.warnf("skipped an engine event that could not be mapped: %s", EngineError.describe(e));
         }

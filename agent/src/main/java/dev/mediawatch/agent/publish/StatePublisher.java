@@ -6,15 +6,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.agent.containers.ContainerCollector;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostState;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 
 /**
  * Puts snapshots and events on the wire: the state retained, and only when it changed unless forced
- * (periodic republish, refresh command); events as they come, not retained.
+ * (periodic republish, refresh command); events as they come, not retained, through an ordered outbox that
+ * holds them while the broker is away.
  */
 @ApplicationScoped
 public class StatePublisher implements ContainerCollector.Sink {
@@ -23,12 +27,16 @@ public class StatePublisher implements ContainerCollector.Sink {
 
     private final MqttPublisher publisher;
     private final AgentIdentity identity;
+    private final EventOutbox outbox;
     /** The last state the broker acknowledged, with its timestamp zeroed for comparison. */
     private volatile HostState lastPublished;
 
-    public StatePublisher(MqttPublisher publisher, AgentIdentity identity) {
+    public StatePublisher(MqttPublisher publisher, AgentIdentity identity, AgentConfig config, Vertx vertx,
+            MeterRegistry registry) {
         this.publisher = publisher;
         this.identity = identity;
+        this.outbox = new EventOutbox(publisher, identity.topics().events(identity.host()), config.events().bufferSize(),
+                vertx, registry);
     }
 
     @Override
@@ -50,6 +58,11 @@ public class StatePublisher implements ContainerCollector.Sink {
 
     @Override
     public void event(HostEvent event) {
-        publisher.publish(identity.topics().events(identity.host()), ContractJson.write(event), false);
+        outbox.add(event);
+    }
+
+    /** The broker is back: send the events that waited, in order, then run {@code then}. */
+    public void flushEvents(Runnable then) {
+        outbox.flush(then);
     }
 }
