@@ -9,6 +9,9 @@
 #   scripts/services.sh env     print the `export ...` lines of running services
 #   scripts/services.sh status  exit 0 when both are running
 #   scripts/services.sh stop    stop them by pid (containers first, so no shim outlives dockerd)
+#   scripts/services.sh dockerd-stop | dockerd-start
+#                               stop (containers stop with it) or start only the test dockerd, on the same
+#                               data and exec roots: tests use this to restart the engine under the agent
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -128,5 +131,7 @@ case "${1:-start}" in
     stop_pid "$state/dockerd.pid" dockerd
     stop_pid "$state/mosquitto.pid" mosquitto
     ;;
-  *) echo "usage: $0 start|env|status|stop" >&2; exit 2 ;;
+  dockerd-stop) stop_pid "$state/dockerd.pid" dockerd ;;
+  dockerd-start) start_dockerd ;;
+  *) echo "usage: $0 start|env|status|stop|dockerd-stop|dockerd-start" >&2; exit 2 ;;
 esac

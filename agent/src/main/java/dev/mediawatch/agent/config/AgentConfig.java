@@ -56,6 +56,22 @@ public interface AgentConfig {
 
     Events events();
 
+    Probes probes();
+
+    interface Probes {
+        /** Every catalogue service with a probe is asked this often. Default 30 s. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /** A probe not answered (headers received) within this is down with "timeout". Default 2 s. */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /** Where the services' published ports are reached from the agent. Default {@code 127.0.0.1}. */
+        @WithDefault("127.0.0.1")
+        String host();
+    }
+
     interface RestartLoop {
         /** A container restarted at least this many times within {@code window} is in a restart loop. Default 3. */
         @WithDefault("3")

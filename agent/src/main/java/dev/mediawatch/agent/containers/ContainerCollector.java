@@ -55,9 +55,12 @@ public class ContainerCollector implements AutoCloseable {
     private final ServiceCatalogue catalogue;
     private final RestartLoops restartLoops;
     private final Transitions transitions;
+    private final java.util.function.Supplier<List<dev.mediawatch.contract.ServiceProbe>> probes;
 
     public ContainerCollector(DockerEngine engine, HostId host, String role, String agentVersion, Clock clock, Sink sink,
-            ServiceCatalogue catalogue, int loopRestarts, java.time.Duration loopWindow) {
+            ServiceCatalogue catalogue, int loopRestarts, java.time.Duration loopWindow,
+            java.util.function.Supplier<List<dev.mediawatch.contract.ServiceProbe>> probes) {
+        this.probes = probes;
         this.catalogue = catalogue;
         this.restartLoops = new RestartLoops(loopRestarts, loopWindow);
         this.transitions = new Transitions(host);
@@ -146,7 +149,7 @@ public class ContainerCollector implements AutoCloseable {
         ServiceJoin.Result joined = ServiceJoin.join(host, catalogue, marked);
         containers = joined.containers();
         HostState state = HostState.of(host, role, agentVersion, now, engineState, containers, joined.missing(),
-                joined.summary(), List.of());
+                joined.summary(), probes.get());
         last = state;
         lastByName = containers.stream().collect(Collectors.toUnmodifiableMap(ContainerState::name, c -> c, (a, b) -> a));
         try {
@@ -166,6 +169,8 @@ public class ContainerCollector implements AutoCloseable {
         if (reachable) {
             LOG.infof("container engine reachable: Docker %s (API %s)", engineState.version(), engineState.apiVersion());
             if (!first) {
+                // Blind while it was gone: this very snapshot is compared with what was told.
+                transitions.resyncDue();
                 sink.event(HostEvent.of(host, EventTypes.ENGINE_REACHABLE, now, "engine", "unreachable", "reachable",
                         Map.of("version", String.valueOf(engineState.version()))));
             }

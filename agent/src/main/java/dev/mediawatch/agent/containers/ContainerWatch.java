@@ -11,7 +11,9 @@ import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.agent.publish.BrokerReachable;
 import dev.mediawatch.agent.publish.StatePublisher;
+import dev.mediawatch.agent.probes.ProbeSchedule;
 import dev.mediawatch.catalogue.ServiceCatalogue;
+import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,10 +41,12 @@ public class ContainerWatch {
     private EventFollower follower;
 
     private final ServiceCatalogue catalogue;
+    private final ProbeSchedule probes;
 
     public ContainerWatch(AgentConfig config, AgentIdentity identity, StatePublisher publisher, Scheduler scheduler,
-            MeterRegistry registry, ServiceCatalogue catalogue) {
+            MeterRegistry registry, ServiceCatalogue catalogue, ProbeSchedule probes) {
         this.catalogue = catalogue;
+        this.probes = probes;
         this.config = config;
         this.identity = identity;
         this.publisher = publisher;
@@ -55,7 +59,8 @@ public class ContainerWatch {
                 config.docker().host());
         engine = new DockerEngine(config.docker().host(), config.docker().timeout());
         collector = new ContainerCollector(engine, identity.host(), identity.role(), identity.version(),
-                Clock.systemUTC(), publisher, catalogue, config.restartLoop().restarts(), config.restartLoop().window());
+                Clock.systemUTC(), publisher, catalogue, config.restartLoop().restarts(), config.restartLoop().window(),
+                probes::results);
         follower = new EventFollower(engine, identity.host(), collector, publisher);
         Gauge.builder("mediawatch_agent_engine_reachable", this, w -> w.engineReachable() ? 1 : 0)
                 .description("1 while the container engine answers").register(registry);
@@ -63,6 +68,17 @@ public class ContainerWatch {
                 .description("containers the engine lists").register(registry);
         follower.start();
         collector.request(true);
+        probes.start(new ProbeSchedule.Sink() {
+            @Override
+            public void event(HostEvent e) {
+                publisher.event(e);
+            }
+
+            @Override
+            public void changed() {
+                collector.request(false);
+            }
+        });
         scheduler.newJob("mediawatch-republish")
                 .setInterval(config.publish().interval().toSeconds() + "s")
                 .setConcurrentExecution(io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)

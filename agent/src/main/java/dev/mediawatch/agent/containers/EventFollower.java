@@ -23,7 +23,11 @@ public class EventFollower implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EventFollower.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /**
+     * Low on purpose: a failed attempt on a local socket costs a refused connection, and the agent must
+     * converge within seconds of the engine's return.
+     */
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
     private final DockerEngine engine;
     private final HostId host;

@@ -27,7 +27,8 @@ import dev.mediawatch.contract.HostId;
  */
 final class Transitions {
 
-    private record Told(ContainerStatus state, ContainerHealth health, int restartCount, Instant resyncedAt) {
+    private record Told(ContainerStatus state, ContainerHealth health, int restartCount, Instant startedAt,
+            Instant resyncedAt) {
     }
 
     /** An engine event within this time of a resync that said the same is the same news. */
@@ -69,7 +70,8 @@ final class Transitions {
         }
         boolean echo = before != null && before.resyncedAt != null && !before.resyncedAt.isBefore(now.minus(ECHO))
                 && (isHealth ? before.health == health : before.state == state);
-        told.put(e.subject(), new Told(state, health, before == null ? 0 : before.restartCount, echo ? before.resyncedAt : null));
+        told.put(e.subject(), new Told(state, health, before == null ? 0 : before.restartCount,
+                before == null ? null : before.startedAt, echo ? before.resyncedAt : null));
         return !echo;
     }
 
@@ -85,7 +87,7 @@ final class Transitions {
             List<HostEvent> diff = compare ? differences(c, before, now) : List.of();
             missed.addAll(diff);
             Instant resyncedAt = !diff.isEmpty() ? now : before == null ? null : before.resyncedAt;
-            told.put(c.name(), new Told(c.state(), c.health(), c.restartCount(), resyncedAt));
+            told.put(c.name(), new Told(c.state(), c.health(), c.restartCount(), c.startedAt(), resyncedAt));
         }
         for (String gone : new ArrayList<>(told.keySet())) {
             if (!present.contains(gone)) {
@@ -127,9 +129,12 @@ final class Transitions {
                     // paused, removing, unknown: no event type says these; the state carries them.
                 }
             }
-        } else if (restarts > 0 && c.running()) {
+        } else if (c.running() && (restarts > 0
+                || c.startedAt() != null && before.startedAt != null && !c.startedAt().equals(before.startedAt))) {
+            // Running before and after, but it ran again in between: by its restart policy (RestartCount
+            // grows) or because the engine itself restarted (only StartedAt moves).
             Map<String, String> d = new TreeMap<>(detail);
-            d.put("restarts", Integer.toString(restarts));
+            d.put("restarts", Integer.toString(Math.max(1, restarts)));
             out.add(event(EventTypes.CONTAINER_RESTART, now, c.name(), from, "running", d));
         }
         if (before != null && before.health != c.health()) {

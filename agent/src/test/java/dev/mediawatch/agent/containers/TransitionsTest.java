@@ -75,6 +75,21 @@ class TransitionsTest {
     }
 
     @Test
+    void aContainerStartedAgainByARestartedEngine_isARestart_evenWithoutRestartCount() {
+        ContainerState before = new ContainerState("id", "sonarr", "img", ContainerStatus.RUNNING, ContainerHealth.NONE,
+                null, null, null, T, T, false, 0, false, null, null, null);
+        ContainerState after = new ContainerState("id", "sonarr", "img", ContainerStatus.RUNNING, ContainerHealth.NONE,
+                null, null, null, T, T.plusSeconds(40), false, 0, false, null, null, null);
+        transitions.snapshot(List.of(before), T);
+        transitions.resyncDue();
+        assertThat(transitions.snapshot(List.of(after), T.plusSeconds(41)))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.type()).isEqualTo(EventTypes.CONTAINER_RESTART);
+                    assertThat(e.detail()).containsEntry("restarts", "1");
+                });
+    }
+
+    @Test
     void anEngineEventRepeatingAResync_isDropped_butNewsIsNot() {
         transitions.snapshot(List.of(c("radarr", ContainerStatus.RUNNING, ContainerHealth.NONE, null, 0)), T);
         transitions.resyncDue();

@@ -1,0 +1,98 @@
+package dev.mediawatch.agent.probes;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.mediawatch.agent.config.AgentConfig;
+import dev.mediawatch.agent.config.AgentIdentity;
+import dev.mediawatch.catalogue.ServiceCatalogue;
+import dev.mediawatch.contract.EventTypes;
+import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.ServiceProbe;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduler;
+
+/**
+ * Runs the catalogue's health probes for this host every {@code mediawatch.probes.interval}. The scheduler
+ * job only starts requests ({@link ProbeRunner#probeAll()} returns at once). A verdict that changes is an
+ * event ({@code service.probe}) and a state republish.
+ */
+@ApplicationScoped
+public class ProbeSchedule {
+
+    /** Where probe outcomes go: the agent's state and events. */
+    public interface Sink {
+        void event(HostEvent event);
+
+        void changed();
+    }
+
+    private static final Logger LOG = Logger.getLogger(ProbeSchedule.class);
+
+    private final AgentConfig config;
+    private final AgentIdentity identity;
+    private final ServiceCatalogue catalogue;
+    private final Scheduler scheduler;
+    private volatile ProbeRunner runner;
+    private volatile Sink sink;
+
+    public ProbeSchedule(AgentConfig config, AgentIdentity identity, ServiceCatalogue catalogue, Scheduler scheduler) {
+        this.config = config;
+        this.identity = identity;
+        this.catalogue = catalogue;
+        this.scheduler = scheduler;
+    }
+
+    /** Connects the outcomes to the agent's publishing; called once by the container watch at startup. */
+    public void start(Sink target) {
+        this.sink = target;
+        runner = new ProbeRunner(catalogue.forHost(identity.host()), config.probes().host(), config.probes().timeout(),
+                Clock.systemUTC(), new ProbeKeys(System.getenv()), this::probed);
+        if (runner.targets() == 0) {
+            return;
+        }
+        LOG.infof("probing %d services every %s", runner.targets(), config.probes().interval());
+        runner.probeAll();
+        scheduler.newJob("mediawatch-probes")
+                .setInterval(config.probes().interval().toSeconds() + "s")
+                .setTask(execution -> runner.probeAll())
+                .schedule();
+    }
+
+    private void probed(ServiceProbe result, ServiceProbe previous) {
+        Sink s = sink;
+        if (previous != null && previous.up() != result.up()) {
+            Map<String, String> detail = new java.util.TreeMap<>();
+            detail.put("url", result.url());
+            if (result.httpStatus() != null) {
+                detail.put("httpStatus", result.httpStatus().toString());
+            }
+            if (result.error() != null) {
+                detail.put("error", result.error());
+            }
+            s.event(HostEvent.of(identity.host(), EventTypes.SERVICE_PROBE, result.checkedAt(), result.service(),
+                    previous.up() ? "up" : "down", result.up() ? "up" : "down", detail));
+        }
+        if (previous == null || previous.up() != result.up()) {
+            s.changed();
+        }
+    }
+
+    /** The last result of every probed service. */
+    public List<ServiceProbe> results() {
+        ProbeRunner r = runner;
+        return r == null ? List.of() : r.results();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (runner != null) {
+            runner.close();
+        }
+    }
+}
