@@ -35,12 +35,19 @@ public class BrokerAndEngine implements QuarkusTestResourceLifecycleManager {
     private TestBroker broker;
     private String dockerHostOverride;
     private String catalogueResource;
+    private final Map<String, String> extraConfig = new java.util.HashMap<>();
     private com.sun.net.httpserver.HttpServer probeServer;
 
     @Override
     public void init(Map<String, String> initArgs) {
         dockerHostOverride = initArgs.get(DOCKER_HOST_ARG);
         catalogueResource = initArgs.get(CATALOGUE_ARG);
+        // Any other init arg named like a config key is passed on as one.
+        initArgs.forEach((k, v) -> {
+            if (k.startsWith("mediawatch.")) {
+                extraConfig.put(k, v);
+            }
+        });
     }
 
     private String writeCatalogue() {
@@ -85,6 +92,7 @@ public class BrokerAndEngine implements QuarkusTestResourceLifecycleManager {
         if (catalogueResource != null) {
             config.put("mediawatch.catalogue", writeCatalogue());
         }
+        config.putAll(extraConfig);
         return config;
     }
 

@@ -154,6 +154,27 @@ class WalkingSkeletonIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void badCatalogue_stopsTheAgentAtStartup_namingFileLineAndProblem() throws Exception {
+        java.nio.file.Path catalogue = WORK.resolve("bad.media.services.yaml");
+        java.nio.file.Files.createDirectories(WORK);
+        java.nio.file.Files.writeString(catalogue, """
+                version: 1
+                hosts: [download-stack]
+                services:
+                  - { name: sabnzbd, host: download-stack, category: download, ports: [8080] }
+                  - { name: qbittorrent, host: download-stack, category: download, ports: [8080] }
+                """);
+        Map<String, String> env = Map.of("MEDIAWATCH_HOST_ID", "download-stack", "MEDIAWATCH_CATALOGUE",
+                catalogue.toString(), "MEDIAWATCH_MQTT_PORT", "1");
+        try (AppProcess bad = AppProcess.start("agent-bad-catalogue", Path.of(System.getProperty("mediawatch.agent.app")),
+                WORK, Ports.free(), env)) {
+            assertThat(bad.awaitExit(WAIT)).isNotZero();
+            assertThat(bad.output()).contains(catalogue + ":5: port clash on download-stack: 'qbittorrent' publishes port 8080");
+        }
+    }
+
     private static StatusReport status() throws Exception {
         return ContractJson.readStatus(aggregator.get("/api/status").getBytes(StandardCharsets.UTF_8));
     }

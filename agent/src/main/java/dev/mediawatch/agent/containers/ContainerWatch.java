@@ -64,6 +64,8 @@ public class ContainerWatch {
         follower = new EventFollower(engine, identity.host(), collector, publisher);
         Gauge.builder("mediawatch_agent_engine_reachable", this, w -> w.engineReachable() ? 1 : 0)
                 .description("1 while the container engine answers").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("mediawatch_agent_engine_inspections_total", engine,
+                DockerEngine::inspections).description("container inspect calls made to the engine").register(registry);
         Gauge.builder("mediawatch_agent_containers", this, w -> w.current() == null ? 0 : w.current().containers().size())
                 .description("containers the engine lists").register(registry);
         follower.start();
