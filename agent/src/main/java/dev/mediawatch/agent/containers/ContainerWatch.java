@@ -15,7 +15,8 @@ import dev.mediawatch.agent.probes.ProbeSchedule;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostState;
-import io.micrometer.core.instrument.Gauge;
+import dev.mediawatch.agent.config.Gauges;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -62,12 +63,12 @@ public class ContainerWatch {
                 Clock.systemUTC(), publisher, catalogue, config.restartLoop().restarts(), config.restartLoop().window(),
                 probes::results);
         follower = new EventFollower(engine, identity.host(), collector, publisher);
-        Gauge.builder("mediawatch_agent_engine_reachable", this, w -> w.engineReachable() ? 1 : 0)
-                .description("1 while the container engine answers").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("mediawatch_agent_engine_inspections_total", engine,
-                DockerEngine::inspections).description("container inspect calls made to the engine").register(registry);
-        Gauge.builder("mediawatch_agent_containers", this, w -> w.current() == null ? 0 : w.current().containers().size())
-                .description("containers the engine lists").register(registry);
+        Gauges.replace(registry, "mediawatch_agent_engine_reachable", "1 while the container engine answers",
+                Tags.empty(), this, w -> w.engineReachable() ? 1 : 0);
+        Gauges.replaceCounter(registry, "mediawatch_agent_engine_inspections_total",
+                "container inspect calls made to the engine", engine, DockerEngine::inspections);
+        Gauges.replace(registry, "mediawatch_agent_containers", "containers the engine lists", Tags.empty(), this,
+                w -> w.current() == null ? 0 : w.current().containers().size());
         follower.start();
         collector.request(true);
         probes.start(new ProbeSchedule.Sink() {

@@ -10,7 +10,6 @@ import org.jboss.logging.Logger;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostEvent;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 
@@ -47,8 +46,8 @@ final class EventOutbox {
         this.dropped = Counter.builder("mediawatch_agent_events_dropped_total")
                 .description("events dropped because the outbox was full while the broker was unreachable")
                 .register(registry);
-        Gauge.builder("mediawatch_agent_events_buffered", this, EventOutbox::size)
-                .description("events waiting for the broker").register(registry);
+        dev.mediawatch.agent.config.Gauges.replace(registry, "mediawatch_agent_events_buffered",
+                "events waiting for the broker", io.micrometer.core.instrument.Tags.empty(), this, EventOutbox::size);
     }
 
     void add(HostEvent event) {

@@ -9,7 +9,8 @@ import dev.mediawatch.aggregator.ingest.Ingest;
 import dev.mediawatch.contract.HostHealth;
 import dev.mediawatch.contract.StatusReport;
 import dev.mediawatch.contract.Topics;
-import io.micrometer.core.instrument.Gauge;
+import dev.mediawatch.aggregator.config.Gauges;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** Holds the registry and builds the status on demand; the Quarkus-facing wiring of the plain classes. */
@@ -32,8 +33,8 @@ public class StatusService {
         this.builder = new StatusBuilder(config.status().staleAfter(), config.status().downAfter());
         this.ingest = new Ingest(topics, registry, meters);
         for (HostHealth h : HostHealth.values()) {
-            Gauge.builder("mediawatch_hosts", this, s -> s.count(h)).tag("status", h.wire())
-                    .description("hosts by status").register(meters);
+            Gauges.replace(meters, "mediawatch_hosts", "hosts by status", Tags.of("status", h.wire()), this,
+                    s -> s.count(h));
         }
     }
 
