@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -22,10 +20,8 @@ import dev.mediawatch.contract.ContainerState;
 import dev.mediawatch.contract.ContainerStatus;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.EventTypes;
-import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.HostState;
-import dev.mediawatch.contract.PayloadRejected;
 import dev.mediawatch.contract.Topics;
 import dev.mediawatch.testing.DockerCli;
 import dev.mediawatch.testing.TestBroker;
@@ -70,13 +66,16 @@ class AgentOnRealEngineTest {
                 "--label", "com.docker.compose.service=web", "--health-cmd", "true", "--health-interval", "1s");
 
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(events()).anySatisfy(e -> {
+            assertThat(wire().events()).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(EventTypes.CONTAINER_START);
                 assertThat(e.subject()).isEqualTo(web);
                 assertThat(e.to()).isEqualTo("running");
                 assertThat(e.detail()).containsEntry("composeService", "web");
             });
-            ContainerState c = container(latestState(), web);
+            HostState state = wire().state();
+            assertThat(state.engine().reachable()).isTrue();
+            assertThat(state.role()).isEqualTo("download");
+            ContainerState c = AgentWire.container(state, web);
             assertThat(c.state()).isEqualTo(ContainerStatus.RUNNING);
             assertThat(c.health()).isEqualTo(ContainerHealth.HEALTHY);
             assertThat(c.composeProject()).isEqualTo("download");
@@ -86,15 +85,15 @@ class AgentOnRealEngineTest {
         docker.run("stop", "-t", "1", web);
 
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(events()).anySatisfy(e -> {
+            assertThat(wire().events()).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(EventTypes.CONTAINER_DIE);
                 assertThat(e.subject()).isEqualTo(web);
                 assertThat(e.from()).isEqualTo("running");
                 assertThat(e.to()).isEqualTo("exited");
                 assertThat(e.detail()).containsKey("exitCode");
             });
-            assertThat(events()).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventTypes.CONTAINER_STOP));
-            ContainerState c = container(latestState(), web);
+            assertThat(wire().events()).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventTypes.CONTAINER_STOP));
+            ContainerState c = AgentWire.container(wire().state(), web);
             assertThat(c.state()).isEqualTo(ContainerStatus.EXITED);
             assertThat(c.exitCode()).isNotNull();
         });
@@ -107,7 +106,7 @@ class AgentOnRealEngineTest {
         docker.run("run", "-d", "--network", "none", "--name", job, dev.mediawatch.testing.TestServices.image(),
                 "sh", "-c", "exit 3");
         await().atMost(WAIT).untilAsserted(() -> {
-            ContainerState c = container(latestState(), job);
+            ContainerState c = AgentWire.container(wire().state(), job);
             assertThat(c.state()).isEqualTo(ContainerStatus.EXITED);
             assertThat(c.exitCode()).isEqualTo(3);
         });
@@ -147,28 +146,7 @@ class AgentOnRealEngineTest {
                 .body(containsString("\"reachable\":true"));
     }
 
-    private HostState latestState() throws PayloadRejected {
-        TestBroker.Published last = broker.last(topics.state(host));
-        assertThat(last).as("a state was published").isNotNull();
-        assertThat(last.retained()).isTrue();
-        HostState state = ContractJson.readState(last.payload(), host);
-        assertThat(state.engine().reachable()).isTrue();
-        assertThat(state.role()).isEqualTo("download");
-        return state;
-    }
-
-    private static ContainerState container(HostState state, String name) {
-        return state.containers().stream().filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError(name + " not in " + state.containers().stream().map(ContainerState::name).toList()));
-    }
-
-    private List<HostEvent> events() {
-        return broker.messages(topics.events(host)).stream().map(m -> {
-            try {
-                return ContractJson.readEvent(m.payload(), host);
-            } catch (PayloadRejected e) {
-                throw new AssertionError("agent published an invalid event: " + new String(m.payload(), StandardCharsets.UTF_8), e);
-            }
-        }).toList();
+    private AgentWire wire() {
+        return AgentWire.of(broker);
     }
 }

@@ -13,13 +13,11 @@ import dev.mediawatch.agent.BrokerAndEngine.InjectBroker;
 import dev.mediawatch.contract.ContainerHealth;
 import dev.mediawatch.contract.ContainerState;
 import dev.mediawatch.contract.ContainerStatus;
-import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.HostState;
 import dev.mediawatch.contract.MissingService;
-import dev.mediawatch.contract.PayloadRejected;
 import dev.mediawatch.contract.ServiceProbe;
 import dev.mediawatch.contract.Topics;
 import dev.mediawatch.testing.DockerCli;
@@ -66,21 +64,21 @@ class CatalogueOnRealEngineTest {
                 TestServices.image(), "sh", "-c", "exit 1");
 
         await().atMost(WAIT).untilAsserted(() -> {
-            HostState s = state();
-            ContainerState sonarr = container(s, "mwt-sonarr");
+            HostState s = wire().state();
+            ContainerState sonarr = AgentWire.container(s, "mwt-sonarr");
             assertThat(sonarr.service()).isEqualTo("sonarr");
             assertThat(sonarr.category()).isEqualTo("management");
             assertThat(sonarr.expected()).isEqualTo("running");
             assertThat(sonarr.health()).isEqualTo(ContainerHealth.HEALTHY);
             assertThat(sonarr.startedAt()).isNotNull();
-            assertThat(container(s, "mwt-stray").service()).as("unknown containers are kept, without a service").isNull();
+            assertThat(AgentWire.container(s, "mwt-stray").service()).as("unknown containers are kept, without a service").isNull();
             assertThat(s.missing()).containsExactly(new MissingService("lidarr", "management"));
             assertThat(s.summary().missing()).isEqualTo(1);
             assertThat(s.summary().parked()).isEqualTo(1);
             assertThat(s.summary().unknown()).isGreaterThanOrEqualTo(1);
             assertThat(s.summary().byCategory()).containsEntry("management", 3).containsEntry("media-support", 2)
                     .doesNotContainKey("streaming");
-            ContainerState crashy = container(s, "mwt-crashy");
+            ContainerState crashy = AgentWire.container(s, "mwt-crashy");
             assertThat(crashy.restartLoop()).isTrue();
             assertThat(crashy.restartCount()).isGreaterThanOrEqualTo(3);
             assertThat(s.summary().restarting()).isEqualTo(1);
@@ -93,7 +91,7 @@ class CatalogueOnRealEngineTest {
                 assertThat(p.httpStatus()).isEqualTo(500);
             });
         });
-        assertThat(events()).anySatisfy(e -> {
+        assertThat(wire().events()).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(EventTypes.CONTAINER_RESTART_LOOP);
             assertThat(e.subject()).isEqualTo("mwt-crashy");
             assertThat(e.to()).isEqualTo("looping");
@@ -103,13 +101,13 @@ class CatalogueOnRealEngineTest {
         docker.run("kill", "mwt-sabnzbd");
 
         await().atMost(WAIT).untilAsserted(() -> {
-            HostState s = state();
-            assertThat(container(s, "mwt-radarr").health()).isEqualTo(ContainerHealth.UNHEALTHY);
-            ContainerState sab = container(s, "mwt-sabnzbd");
+            HostState s = wire().state();
+            assertThat(AgentWire.container(s, "mwt-radarr").health()).isEqualTo(ContainerHealth.UNHEALTHY);
+            ContainerState sab = AgentWire.container(s, "mwt-sabnzbd");
             assertThat(sab.state()).isEqualTo(ContainerStatus.EXITED);
             assertThat(sab.exitCode()).isEqualTo(137);
             assertThat(s.summary().unhealthy()).isGreaterThanOrEqualTo(1);
-            List<HostEvent> events = events();
+            List<HostEvent> events = wire().events();
             assertThat(events).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(EventTypes.CONTAINER_HEALTH);
                 assertThat(e.subject()).isEqualTo("mwt-radarr");
@@ -128,29 +126,12 @@ class CatalogueOnRealEngineTest {
         });
     }
 
-    private HostState state() throws PayloadRejected {
-        TestBroker.Published last = broker.last(topics.state(host));
-        assertThat(last).as("a state was published").isNotNull();
-        return ContractJson.readState(last.payload(), host);
-    }
-
-    private static ContainerState container(HostState s, String name) {
-        return s.containers().stream().filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError(name + " not in the state"));
-    }
-
     private static ServiceProbe probe(HostState s, String service) {
         return s.probes().stream().filter(p -> p.service().equals(service)).findFirst()
                 .orElseThrow(() -> new AssertionError("no probe of " + service + " in " + s.probes()));
     }
 
-    private List<HostEvent> events() {
-        return broker.messages(topics.events(host)).stream().map(m -> {
-            try {
-                return ContractJson.readEvent(m.payload(), host);
-            } catch (PayloadRejected e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
+    private AgentWire wire() {
+        return AgentWire.of(broker);
     }
 }

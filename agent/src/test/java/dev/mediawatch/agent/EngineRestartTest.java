@@ -17,12 +17,10 @@ import org.junit.jupiter.api.Test;
 import dev.mediawatch.agent.BrokerAndEngine.InjectBroker;
 import dev.mediawatch.contract.ContainerState;
 import dev.mediawatch.contract.ContainerStatus;
-import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.HostState;
-import dev.mediawatch.contract.PayloadRejected;
 import dev.mediawatch.contract.Topics;
 import dev.mediawatch.testing.ConfigKeys;
 import dev.mediawatch.testing.DockerCli;
@@ -63,29 +61,29 @@ class EngineRestartTest {
                 TestServices.image(), "sleep", "3600");
         docker.runSleeper(ONCE);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            HostState s = state();
-            assertThat(container(s, ALWAYS).state()).isEqualTo(ContainerStatus.RUNNING);
-            assertThat(container(s, ONCE).state()).isEqualTo(ContainerStatus.RUNNING);
+            HostState s = wire().state();
+            assertThat(AgentWire.container(s, ALWAYS).state()).isEqualTo(ContainerStatus.RUNNING);
+            assertThat(AgentWire.container(s, ONCE).state()).isEqualTo(ContainerStatus.RUNNING);
         });
-        Instant alwaysStarted = container(state(), ALWAYS).startedAt();
+        Instant alwaysStarted = AgentWire.container(wire().state(), ALWAYS).startedAt();
 
         services("dockerd-stop");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(state().engine().reachable()).isFalse();
-            assertThat(events()).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventTypes.ENGINE_UNREACHABLE));
+            assertThat(wire().state().engine().reachable()).isFalse();
+            assertThat(wire().events()).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventTypes.ENGINE_UNREACHABLE));
         });
 
         services("dockerd-start");
         // The bar: the truth within 10 s of the engine's return.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            HostState s = state();
+            HostState s = wire().state();
             assertThat(s.engine().reachable()).isTrue();
-            ContainerState always = container(s, ALWAYS);
+            ContainerState always = AgentWire.container(s, ALWAYS);
             assertThat(always.state()).isEqualTo(ContainerStatus.RUNNING);
             assertThat(always.startedAt()).isAfter(alwaysStarted);
-            ContainerState once = container(s, ONCE);
+            ContainerState once = AgentWire.container(s, ONCE);
             assertThat(once.state()).isEqualTo(ContainerStatus.EXITED);
-            List<HostEvent> events = events();
+            List<HostEvent> events = wire().events();
             assertThat(events).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventTypes.ENGINE_REACHABLE));
             // dockerd stops its containers before it exits, while the event stream still runs: those deaths
             // are seen live. The restart policy starts ALWAYS again while dockerd starts, before any client
@@ -103,8 +101,8 @@ class EngineRestartTest {
             });
         });
         // Each transition is told once: not again by the resync, nor by later snapshots.
-        assertThat(events()).filteredOn(e -> e.subject().equals(ONCE) && e.type().equals(EventTypes.CONTAINER_DIE)).hasSize(1);
-        assertThat(events()).filteredOn(e -> e.subject().equals(ALWAYS) && e.type().equals(EventTypes.CONTAINER_START)
+        assertThat(wire().events()).filteredOn(e -> e.subject().equals(ONCE) && e.type().equals(EventTypes.CONTAINER_DIE)).hasSize(1);
+        assertThat(wire().events()).filteredOn(e -> e.subject().equals(ALWAYS) && e.type().equals(EventTypes.CONTAINER_START)
                 && "resync".equals(e.detail().get("source"))).hasSize(1);
     }
 
@@ -116,24 +114,7 @@ class EngineRestartTest {
         assertThat(p.exitValue()).as("services.sh %s: %s", command, out).isZero();
     }
 
-    private HostState state() throws PayloadRejected {
-        TestBroker.Published last = broker.last(topics.state(host));
-        assertThat(last).as("a state was published").isNotNull();
-        return ContractJson.readState(last.payload(), host);
-    }
-
-    private static ContainerState container(HostState s, String name) {
-        return s.containers().stream().filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError(name + " not in the state"));
-    }
-
-    private List<HostEvent> events() {
-        return broker.messages(topics.events(host)).stream().map(m -> {
-            try {
-                return ContractJson.readEvent(m.payload(), host);
-            } catch (PayloadRejected e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
+    private AgentWire wire() {
+        return AgentWire.of(broker);
     }
 }
