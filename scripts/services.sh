@@ -2,7 +2,9 @@
 # Installs (from Debian) and starts the real services the tests use, on this machine only:
 #   a dockerd on a private socket (no iptables, no bridge: containers run with --network none),
 #   a busybox image imported from Debian's busybox-static (no registry is needed),
-#   a Mosquitto listening on loopback.
+#   a Mosquitto listening on loopback,
+#   and the tools host-signal tests use: fuse3 + python3-fusepy (a FUSE filesystem whose statfs hangs,
+#   scripts/testfs/hangfs.py) and fio (real disk contention).
 # Idempotent: what is installed is not installed again, what runs is reused.
 #
 #   scripts/services.sh start   start (or reuse) them; prints `export ...` lines for the tests
@@ -32,7 +34,7 @@ as_root() {
 
 ensure_packages() {
   local missing=()
-  for p in docker.io mosquitto mosquitto-clients busybox-static; do
+  for p in docker.io mosquitto mosquitto-clients busybox-static fuse3 python3-fusepy fio; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -76,6 +76,20 @@ public final class ContractJson {
         return event;
     }
 
+    /** Reads the mounts published on {@code topicHost}'s mounts topic. */
+    public static HostMounts readMounts(byte[] payload, HostId topicHost) throws PayloadRejected {
+        HostMounts mounts = read(payload, Schema.HOST_MOUNTS, HostMounts.class);
+        requireHost(mounts.host(), topicHost);
+        return mounts;
+    }
+
+    /** Reads the I/O signals published on {@code topicHost}'s io topic. */
+    public static HostIo readIo(byte[] payload, HostId topicHost) throws PayloadRejected {
+        HostIo io = read(payload, Schema.HOST_IO, HostIo.class);
+        requireHost(io.host(), topicHost);
+        return io;
+    }
+
     /** Reads a command request; an empty payload is a request without id. */
     public static CommandRequest readCommand(byte[] payload, Command topicCommand) throws PayloadRejected {
         if (payload == null || payload.length == 0) {

@@ -35,6 +35,17 @@ public final class EventTypes {
     public static final String CONTAINER_RESTART_LOOP = "container.restart-loop";
     /** A catalogue service's health probe changed verdict: {@code to} is {@code up} or {@code down}. */
     public static final String SERVICE_PROBE = "service.probe";
+    /** A watched mount appeared; {@code detail} has its source, fsType and mode. */
+    public static final String MOUNT_MOUNTED = "mount.mounted";
+    /** A watched mount went away. */
+    public static final String MOUNT_UNMOUNTED = "mount.unmounted";
+    /** A watched mount's effective mode changed ({@code from}/{@code to} are {@code rw}/{@code ro}). */
+    public static final String MOUNT_MODE_CHANGED = "mount.mode-changed";
+    /**
+     * A watched mount's verdict changed: {@code to} is the new {@link MountHealth} ({@code hung},
+     * {@code stale}, {@code degraded}, ...; {@code ok} means recovered); {@code detail.problems} says why.
+     */
+    public static final String MOUNT_HEALTH = "mount.health";
     /** The agent lost its container engine; {@code detail.error} says why. */
     public static final String ENGINE_UNREACHABLE = "engine.unreachable";
     /** The agent reached its container engine (again). */

@@ -11,6 +11,8 @@ package dev.mediawatch.contract;
 public enum Schema {
     HOST_STATE("mediawatch.host-state", 1),
     HOST_EVENT("mediawatch.host-event", 1),
+    HOST_MOUNTS("mediawatch.host-mounts", 1),
+    HOST_IO("mediawatch.host-io", 1),
     COMMAND("mediawatch.command", 1),
     STATUS("mediawatch.status", 1);
 

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * &lt;prefix&gt;/&lt;host&gt;/availability    retained   online | offline (the agent's last will)
  * &lt;prefix&gt;/&lt;host&gt;/state           retained   {@link HostState} JSON
  * &lt;prefix&gt;/&lt;host&gt;/events          -          {@link HostEvent} JSON
+ * &lt;prefix&gt;/&lt;host&gt;/mounts          retained   {@link HostMounts} JSON
+ * &lt;prefix&gt;/&lt;host&gt;/io              retained   {@link HostIo} JSON
  * &lt;prefix&gt;/&lt;host&gt;/cmd/&lt;command&gt;   -          {@link CommandRequest} JSON (or empty), to the agent
  * &lt;prefix&gt;/status                 retained   {@link StatusReport} JSON, from the aggregator
  * </pre>
@@ -24,7 +26,9 @@ public final class Topics {
     public enum Kind {
         AVAILABILITY("availability"),
         STATE("state"),
-        EVENTS("events");
+        EVENTS("events"),
+        MOUNTS("mounts"),
+        IO("io");
 
         private final String level;
 
@@ -85,6 +89,14 @@ public final class Topics {
 
     public String events(HostId host) {
         return topic(host, Kind.EVENTS);
+    }
+
+    public String mounts(HostId host) {
+        return topic(host, Kind.MOUNTS);
+    }
+
+    public String io(HostId host) {
+        return topic(host, Kind.IO);
     }
 
     public String topic(HostId host, Kind kind) {

@@ -42,7 +42,9 @@ class ContractDocTest {
     @ParameterizedTest
     @ValueSource(classes = { HostState.class, EngineState.class, ContainerState.class, HostEvent.class,
             CommandRequest.class, StatusReport.class, HostStatus.class, ContainerCounts.class, MissingService.class,
-            HostSummary.class, ServiceProbe.class })
+            HostSummary.class, ServiceProbe.class, HostMounts.class, MountState.class, NfsOptions.class,
+            MountSpace.class, NfsStats.class, NfsOpStats.class, HostIo.class, HostPressure.class, Pressure.class,
+            PressureLine.class, DiskIo.class, ContainerIo.class })
     void everyRecordField_isDocumented_andNothingElse(Class<?> record) {
         List<String> documented = tableFields(record.getSimpleName());
         List<String> components = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
@@ -54,7 +56,7 @@ class ContractDocTest {
     void everyJsonExample_isWhatTheCodecReadsAndWrites() throws Exception {
         Map<String, String> examples = jsonExamples();
         assertThat(examples.keySet()).containsExactlyInAnyOrder(Schema.HOST_STATE.id(), Schema.HOST_EVENT.id(),
-                Schema.COMMAND.id(), Schema.STATUS.id());
+                Schema.COMMAND.id(), Schema.STATUS.id(), Schema.HOST_MOUNTS.id(), Schema.HOST_IO.id());
         for (Map.Entry<String, String> e : examples.entrySet()) {
             byte[] json = e.getValue().getBytes(StandardCharsets.UTF_8);
             JsonNode tree = ContractJson.mapper().readTree(json);
@@ -63,6 +65,8 @@ class ContractDocTest {
                 case "mediawatch.host-event" -> ContractJson.readEvent(json, HostId.of(tree.get("host").asText()));
                 case "mediawatch.command" -> ContractJson.readCommand(json, Command.REFRESH);
                 case "mediawatch.status" -> ContractJson.readStatus(json);
+                case "mediawatch.host-mounts" -> ContractJson.readMounts(json, HostId.of(tree.get("host").asText()));
+                case "mediawatch.host-io" -> ContractJson.readIo(json, HostId.of(tree.get("host").asText()));
                 default -> throw new AssertionError(e.getKey());
             };
             assertThat(new String(ContractJson.write(decoded), StandardCharsets.UTF_8))
@@ -107,7 +111,7 @@ class ContractDocTest {
         assertThat(i).as("a section '### %s' in docs/contract.md", name).isNotNegative();
         List<String> fields = new ArrayList<>();
         boolean inTable = false;
-        Pattern row = Pattern.compile("^\\| `([A-Za-z]+)` \\|");
+        Pattern row = Pattern.compile("^\\| `([A-Za-z][A-Za-z0-9]*)` \\|");
         for (int j = i + 1; j < lines.size(); j++) {
             String line = lines.get(j);
             if (line.startsWith("### ")) {

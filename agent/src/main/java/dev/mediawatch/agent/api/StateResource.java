@@ -13,9 +13,29 @@ import dev.mediawatch.agent.containers.ContainerWatch;
 public class StateResource {
 
     private final ContainerWatch containers;
+    private final dev.mediawatch.agent.host.HostWatch host;
 
-    public StateResource(ContainerWatch containers) {
+    public StateResource(ContainerWatch containers, dev.mediawatch.agent.host.HostWatch host) {
         this.containers = containers;
+        this.host = host;
+    }
+
+    @GET
+    @Path("/mounts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response mounts() {
+        return orUnavailable(host.currentMounts());
+    }
+
+    @GET
+    @Path("/io")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response io() {
+        return orUnavailable(host.currentIo());
+    }
+
+    private static Response orUnavailable(Object o) {
+        return o == null ? Response.status(Response.Status.SERVICE_UNAVAILABLE).build() : Response.ok(o).build();
     }
 
     @GET

@@ -58,6 +58,39 @@ public interface AgentConfig {
 
     Probes probes();
 
+    Mounts mounts();
+
+    Io io();
+
+    interface Mounts {
+        /**
+         * The mounts to watch, comma-separated {@code PATH[:FSTYPES[:MODE]]}, e.g.
+         * {@code /mnt/media:nfs|nfs4:ro,/mnt/docker:nfs|nfs4:rw}; {@code none} watches none. Default by role:
+         * {@code download} watches {@code /mnt/media} and {@code /mnt/docker} as NFS {@code rw};
+         * {@code streaming} the same with {@code /mnt/media} {@code ro} (the split plan); other roles none.
+         */
+        Optional<java.util.List<String>> watch();
+
+        /** Mounts, pressure and disk/container I/O are sampled and published this often. Default 5 s. */
+        @WithDefault("5s")
+        Duration interval();
+
+        /**
+         * A {@code stat}/{@code statvfs} on a mount not answered within this makes it {@code hung}; no new call
+         * is made on it until the stuck one returns. Default 2 s.
+         */
+        @WithDefault("2s")
+        Duration timeout();
+    }
+
+    interface Io {
+        /**
+         * Which block devices of {@code /proc/diskstats} to report, a regular expression matching the whole
+         * name (e.g. {@code sd[ab]|nvme0n1}). Default: whole disks (no partitions, loop, ram or zram devices).
+         */
+        Optional<String> disks();
+    }
+
     interface Probes {
         /** Every catalogue service with a probe is asked this often. Default 30 s. */
         @WithDefault("30s")

@@ -50,6 +50,7 @@ public class ContainerCollector implements AutoCloseable {
 
     private volatile HostState last;
     private volatile Map<String, ContainerState> lastByName = Map.of();
+    private volatile Map<String, Long> pids = Map.of();
     private Boolean lastReachable;
 
     private final ServiceCatalogue catalogue;
@@ -106,6 +107,11 @@ public class ContainerCollector implements AutoCloseable {
         return last;
     }
 
+    /** The main process id of each running container by name, from the last snapshot (empty while unreachable). */
+    public Map<String, Long> pids() {
+        return pids;
+    }
+
     /** The last seen state of a container by name; for events' {@code from}. */
     public Function<String, ContainerState> lastKnown() {
         return name -> lastByName.get(name);
@@ -123,6 +129,7 @@ public class ContainerCollector implements AutoCloseable {
             Instant since = previous != null && previous.engine().reachable() ? previous.engine().since() : now;
             engineState = new EngineState(true, snapshot.version(), snapshot.apiVersion(), null, since);
             containers = snapshot.containers();
+            pids = snapshot.pids();
         } catch (RuntimeException e) {
             String why = EngineError.describe(e);
             Instant since = previous != null && !previous.engine().reachable() ? previous.engine().since() : now;
@@ -131,6 +138,7 @@ public class ContainerCollector implements AutoCloseable {
             engineState = new EngineState(false, before == null ? null : before.version(),
                     before == null ? null : before.apiVersion(), why, since);
             containers = previous == null ? List.of() : previous.containers();
+            pids = Map.of();
         }
         noteReachability(engineState, now);
         List<ContainerState> marked = new java.util.ArrayList<>(containers.size());

@@ -109,6 +109,11 @@ public class ContainerWatch {
         return collector == null ? null : collector.last();
     }
 
+    /** Running containers' main process ids by name, from the last snapshot. */
+    public java.util.Map<String, Long> pids() {
+        return collector == null ? java.util.Map.of() : collector.pids();
+    }
+
     boolean engineReachable() {
         HostState s = current();
         return s != null && s.engine().reachable();

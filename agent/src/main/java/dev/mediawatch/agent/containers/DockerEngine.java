@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
@@ -34,8 +35,12 @@ import dev.mediawatch.contract.ContainerState;
  */
 public class DockerEngine implements Closeable {
 
-    /** What one look at the engine saw. */
-    public record Snapshot(String version, String apiVersion, List<ContainerState> containers) {
+    /**
+     * What one look at the engine saw.
+     *
+     * @param pids the main process id of each running container, by container name (host PID namespace)
+     */
+    public record Snapshot(String version, String apiVersion, List<ContainerState> containers, Map<String, Long> pids) {
     }
 
     private final DockerClient requests;
@@ -61,7 +66,7 @@ public class DockerEngine implements Closeable {
     }
 
     /** An inspected container, valid while its list row says the same. */
-    private record Inspected(String rowKey, ContainerState state) {
+    private record Inspected(String rowKey, ContainerState state, long pid) {
     }
 
     /** Touched by the collector thread only. */
@@ -94,13 +99,16 @@ public class DockerEngine implements Closeable {
         }
         List<ContainerState> containers = new ArrayList<>(rows.size());
         Map<String, Inspected> seen = new HashMap<>();
+        Map<String, Long> pids = new HashMap<>();
         for (Container row : rows) {
             String key = row.getId() + "|" + row.getState() + "|" + row.getStatus();
             Inspected cached = inspected.get(row.getId());
             if (cached == null || !cached.rowKey().equals(key)) {
                 try {
                     inspections++;
-                    cached = new Inspected(key, ContainerMapper.map(row, requests.inspectContainerCmd(row.getId()).exec()));
+                    InspectContainerResponse inspect = requests.inspectContainerCmd(row.getId()).exec();
+                    Long pid = inspect.getState() == null ? null : inspect.getState().getPidLong();
+                    cached = new Inspected(key, ContainerMapper.map(row, inspect), pid == null ? 0 : pid);
                 } catch (NotFoundException removedMeanwhile) {
                     // Gone between list and inspect: the destroy event and the next collect account for it.
                     continue;
@@ -108,11 +116,14 @@ public class DockerEngine implements Closeable {
             }
             seen.put(row.getId(), cached);
             containers.add(cached.state());
+            if (cached.pid() > 0) {
+                pids.put(cached.state().name(), cached.pid());
+            }
         }
         inspected.clear();
         inspected.putAll(seen);
         containers.sort(Comparator.comparing(ContainerState::name));
-        return new Snapshot(version, apiVersion, List.copyOf(containers));
+        return new Snapshot(version, apiVersion, List.copyOf(containers), Map.copyOf(pids));
     }
 
     /** Inspect calls made so far (a metric: the load this agent puts on the engine). */

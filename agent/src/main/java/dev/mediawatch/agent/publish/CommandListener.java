@@ -34,10 +34,13 @@ public class CommandListener {
 
     private final AgentIdentity identity;
     private final ContainerWatch containers;
+    private final dev.mediawatch.agent.host.HostWatch host;
     private final MeterRegistry registry;
     private final LogThrottle logThrottle = new LogThrottle(Duration.ofSeconds(10));
 
-    public CommandListener(AgentIdentity identity, ContainerWatch containers, MeterRegistry registry) {
+    public CommandListener(AgentIdentity identity, ContainerWatch containers, dev.mediawatch.agent.host.HostWatch host,
+            MeterRegistry registry) {
+        this.host = host;
         this.identity = identity;
         this.containers = containers;
         this.registry = registry;
@@ -57,7 +60,10 @@ public class CommandListener {
             LOG.infof("command %s (request %s)", command.get().wire(),
                     request.requestId() == null ? "-" : request.requestId());
             switch (command.get()) {
-                case REFRESH -> containers.refresh();
+                case REFRESH -> {
+                    containers.refresh();
+                    host.refresh();
+                }
             }
             Counter.builder("mediawatch_agent_commands_total").tag("command", command.get().wire())
                     .description("commands accepted").register(registry).increment();

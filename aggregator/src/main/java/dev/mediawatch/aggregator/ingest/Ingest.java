@@ -65,6 +65,8 @@ public final class Ingest {
                 }
                 case STATE -> registry.state(ContractJson.readState(payload, r.host()));
                 case EVENTS -> registry.event(ContractJson.readEvent(payload, r.host()));
+                case MOUNTS -> registry.mounts(ContractJson.readMounts(payload, r.host()));
+                case IO -> registry.io(ContractJson.readIo(payload, r.host()));
             }
             received.get(r.kind()).increment();
         } catch (PayloadRejected e) {

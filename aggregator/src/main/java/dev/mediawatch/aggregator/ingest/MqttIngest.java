@@ -38,6 +38,16 @@ public class MqttIngest {
         return accept(message);
     }
 
+    @Incoming("mounts-in")
+    public CompletionStage<Void> mounts(Message<byte[]> message) {
+        return accept(message);
+    }
+
+    @Incoming("io-in")
+    public CompletionStage<Void> io(Message<byte[]> message) {
+        return accept(message);
+    }
+
     private CompletionStage<Void> accept(Message<byte[]> message) {
         String topic = message.getMetadata(ReceivingMqttMessageMetadata.class)
                 .map(ReceivingMqttMessageMetadata::getTopic).orElse(null);

@@ -10,6 +10,8 @@ import java.util.function.UnaryOperator;
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.HostIo;
+import dev.mediawatch.contract.HostMounts;
 import dev.mediawatch.contract.HostState;
 
 /**
@@ -44,6 +46,14 @@ public final class HostRegistry {
 
     public void state(HostState state) throws Full {
         update(state.host(), r -> r.withState(state, clock.instant()));
+    }
+
+    public void mounts(HostMounts mounts) throws Full {
+        update(mounts.host(), r -> r.withMounts(mounts, clock.instant()));
+    }
+
+    public void io(HostIo io) throws Full {
+        update(io.host(), r -> r.withIo(io, clock.instant()));
     }
 
     public void event(HostEvent event) throws Full {

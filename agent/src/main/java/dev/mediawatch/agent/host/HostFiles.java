@@ -1,0 +1,70 @@
+package dev.mediawatch.agent.host;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * The one way the agent reaches host files: every {@code /proc}, {@code /sys} and mount path is resolved
+ * under {@code mediawatch.host-root}, as node_exporter's {@code --path.rootfs}. On the host the root is
+ * {@code /}; in a container it is where the host's root is mounted ({@code /host}); in tests a fixture tree.
+ *
+ * <p>Mount tables are read from a process's view: {@code self} on the host (so a private mount namespace,
+ * as in the tests, is seen as the agent sees it), and the host's PID 1 when the root is elsewhere, because
+ * {@code self} inside a container is the container's namespace, not the host's.
+ */
+public final class HostFiles {
+
+    private final Path root;
+    private final String mountView;
+
+    public HostFiles(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        this.mountView = this.root.getNameCount() == 0 ? "self" : "1";
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** A host path ({@code /proc/diskstats}, {@code /mnt/media}) as this process reaches it. */
+    public Path path(String hostPath) {
+        String relative = hostPath.startsWith("/") ? hostPath.substring(1) : hostPath;
+        return relative.isEmpty() ? root : root.resolve(relative);
+    }
+
+    /** {@code /proc/<self or 1>/<file>}: the mount namespace's view the agent judges mounts by. */
+    public String mountView(String file) {
+        return "/proc/" + mountView + "/" + file;
+    }
+
+    /**
+     * Reads a small host file (a {@code /proc} or {@code /sys} file: never a path on a watched mount, which
+     * could hang). Null when it does not exist.
+     *
+     * @throws IOException when it exists but cannot be read
+     */
+    public String read(String hostPath) throws IOException {
+        try {
+            return new String(Files.readAllBytes(path(hostPath)), StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Like {@link #read} but null on any error: for optional, per-process files that come and go. */
+    public String readQuietly(String hostPath) {
+        try {
+            return read(hostPath);
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return root.toString();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.mediawatch.agent.host;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Filesystem calls on watched mounts ({@code stat}, then {@code statvfs}), made so that a dead server can never
+ * hang the agent. On a dead NFS hard mount these calls block in the kernel, uninterruptibly, until the server
+ * answers: a stuck thread can only be abandoned, never freed. So:
+ * <ul>
+ * <li>each call runs on a worker thread and the caller waits at most the timeout (all mounts in parallel, so
+ *     one cycle waits at most one timeout however many mounts hang);</li>
+ * <li>a mount has at most one call outstanding: while a call is stuck, no new one is issued on that mount
+ *     (the verdict stays {@code hung}) until it returns, when its answer is used;</li>
+ * <li>so the worker threads are bounded by the number of watched mounts, however long a mount stays dead.</li>
+ * </ul>
+ * Called from one collector thread only.
+ */
+public final class MountCalls implements AutoCloseable {
+
+    /** What a call on a mount came to. */
+    public sealed interface Outcome {
+    }
+
+    /** {@code statvfs} answered: sizes in bytes. */
+    public record Answer(long totalBytes, long freeBytes, long availableBytes) implements Outcome {
+    }
+
+    /** A call failed; {@code stale} when the server no longer knows the handle (ESTALE). */
+    public record Failed(String reason, boolean stale) implements Outcome {
+    }
+
+    /** A call has not returned; it has been outstanding this long. */
+    public record Hung(Duration outstanding) implements Outcome {
+    }
+
+    private record Pending(Future<Outcome> future, long startedNanos) {
+    }
+
+    private final Duration timeout;
+    private final ThreadPoolExecutor workers;
+    private final Map<String, Pending> pending = new HashMap<>();
+    private final AtomicInteger threadsCreated = new AtomicInteger();
+
+    public MountCalls(Duration timeout, int mounts) {
+        this.timeout = timeout;
+        // One thread per mount at most: a mount never has two calls outstanding, so the SynchronousQueue
+        // never refuses; idle threads go after a minute.
+        this.workers = new ThreadPoolExecutor(0, Math.max(1, mounts), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "mediawatch-mount-call-" + threadsCreated.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /**
+     * Checks every mount: starts a call on each that has none outstanding, then waits until all answered or
+     * the timeout passed. Keys are the configured mount paths; values where the call is made.
+     */
+    public Map<String, Outcome> check(Map<String, Path> mounts) {
+        long start = System.nanoTime();
+        for (Map.Entry<String, Path> m : mounts.entrySet()) {
+            if (!pending.containsKey(m.getKey())) {
+                Path where = m.getValue();
+                pending.put(m.getKey(), new Pending(workers.submit(() -> call(where)), start));
+            }
+        }
+        long deadline = start + timeout.toNanos();
+        Map<String, Outcome> out = new LinkedHashMap<>();
+        for (String key : mounts.keySet()) {
+            Pending p = pending.get(key);
+            try {
+                Outcome o = p.future().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                pending.remove(key);
+                out.put(key, o);
+            } catch (TimeoutException e) {
+                out.put(key, new Hung(Duration.ofNanos(System.nanoTime() - p.startedNanos())));
+            } catch (ExecutionException e) {
+                pending.remove(key);
+                out.put(key, new Failed(String.valueOf(e.getCause()), false));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.put(key, new Hung(Duration.ofNanos(System.nanoTime() - p.startedNanos())));
+                break;
+            }
+        }
+        // A mount no longer watched (configuration is fixed today) would leave its call here: drop it.
+        pending.keySet().retainAll(mounts.keySet());
+        return out;
+    }
+
+    /** Calls started and not yet returned: stuck in the kernel, or about to answer. */
+    public int outstanding() {
+        return (int) pending.values().stream().filter(p -> !p.future().isDone()).count();
+    }
+
+    /** Worker threads alive now (bounded by the number of mounts). */
+    public int threads() {
+        return workers.getPoolSize();
+    }
+
+    static Outcome call(Path path) {
+        try {
+            // stat first: a stale NFS handle fails here with ESTALE; a dead hard mount blocks here or below.
+            Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+            String reason = e.getReason() != null ? e.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "No such file or directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+                    : e.getClass().getSimpleName();
+            return new Failed("stat: " + reason, reason.toLowerCase(java.util.Locale.ROOT).contains("stale"));
+        } catch (IOException e) {
+            return new Failed("stat: " + e.getClass().getSimpleName(), false);
+        }
+        File f = path.toFile();
+        // Each is one statvfs(2). They return 0 when the call fails, as for a filesystem without blocks
+        // (proc): the stat above already proved the mount answers, so zeros are reported as they are.
+        return new Answer(f.getTotalSpace(), f.getFreeSpace(), f.getUsableSpace());
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}
