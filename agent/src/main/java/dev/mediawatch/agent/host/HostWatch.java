@@ -153,7 +153,8 @@ public class HostWatch {
             return t;
         });
         long period = config.mounts().interval().toMillis();
-        thread.scheduleWithFixedDelay(this::cycle, 0, period, TimeUnit.MILLISECONDS);
+        // Fixed rate: samples start every interval whatever one cycle cost (a new hung mount costs it the timeout).
+        thread.scheduleAtFixedRate(this::cycle, 0, period, TimeUnit.MILLISECONDS);
     }
 
     private double healthOk(String path) {

@@ -49,8 +49,13 @@ public final class IoCollector {
     private final Skipped skipped;
 
     private Instant previousAt;
-    private final Map<String, Long> previousPsi = new HashMap<>();
+    /** Each counter's previous value with its own time: a sample missed for one counter cannot skew its rate. */
+    private record Prev(long total, Instant at) {
+    }
+
+    private final Map<String, Prev> previousPsi = new HashMap<>();
     private Map<String, DiskStatsParser.Disk> previousDisks = Map.of();
+    private Instant previousDisksAt;
     private Map<String, ContainerSample> previousContainers = Map.of();
 
     /** One container's counters at a sample: the cgroup's totals, or its processes' own. */
@@ -68,20 +73,20 @@ public final class IoCollector {
     public HostIo collect(List<MountInfoParser.Mount> mountInfo, List<ContainerRef> containers) {
         Instant now = clock.instant();
         double seconds = previousAt == null ? 0 : Duration.between(previousAt, now).toNanos() / 1e9;
-        HostPressure pressure = new HostPressure(pressure("io", "/proc/pressure/io", seconds),
-                pressure("cpu", "/proc/pressure/cpu", seconds), pressure("memory", "/proc/pressure/memory", seconds));
+        HostPressure pressure = new HostPressure(pressure("io", "/proc/pressure/io", now),
+                pressure("cpu", "/proc/pressure/cpu", now), pressure("memory", "/proc/pressure/memory", now));
         if (pressure.io() == null && pressure.cpu() == null && pressure.memory() == null) {
             pressure = null;
         }
-        List<DiskIo> diskIo = disks(seconds);
-        List<ContainerIo> containerIo = containers(mountInfo, containers, seconds);
+        List<DiskIo> diskIo = disks(now);
+        List<ContainerIo> containerIo = containers(mountInfo, containers, seconds, now);
         List<String> top = containerIo.stream().filter(c -> c.writeBytesPerSec() > 0).limit(TOP_WRITERS)
                 .map(ContainerIo::container).toList();
         previousAt = now;
         return HostIo.of(host, now, Num.r3(seconds), pressure, diskIo, containerIo, top);
     }
 
-    private Pressure pressure(String key, String file, double seconds) {
+    private Pressure pressure(String key, String file, Instant now) {
         String text = files.readQuietly(file);
         if (text == null) {
             return null;
@@ -93,20 +98,21 @@ public final class IoCollector {
         if (r.some() == null) {
             return null;
         }
-        return new Pressure(line(key + ".some", r.some(), seconds), r.full() == null ? null
-                : line(key + ".full", r.full(), seconds));
+        return new Pressure(line(key + ".some", r.some(), now), r.full() == null ? null
+                : line(key + ".full", r.full(), now));
     }
 
-    private PressureLine line(String key, PressureParser.Line l, double seconds) {
-        Long before = previousPsi.put(key, l.totalUs());
+    private PressureLine line(String key, PressureParser.Line l, Instant now) {
+        Prev before = previousPsi.put(key, new Prev(l.totalUs(), now));
         Double stall = null;
-        if (before != null && seconds > 0) {
-            stall = Num.r3(Math.min(100.0, Counters.delta(before, l.totalUs()) / (seconds * 1e6) * 100.0));
+        double seconds = before == null ? 0 : Duration.between(before.at(), now).toNanos() / 1e9;
+        if (seconds > 0) {
+            stall = Num.r3(Math.min(100.0, Counters.delta(before.total(), l.totalUs()) / (seconds * 1e6) * 100.0));
         }
         return new PressureLine(l.avg10(), l.avg60(), l.avg300(), l.totalUs(), stall);
     }
 
-    private List<DiskIo> disks(double seconds) {
+    private List<DiskIo> disks(Instant at) {
         String text = files.readQuietly("/proc/diskstats");
         if (text == null) {
             return List.of();
@@ -117,6 +123,7 @@ public final class IoCollector {
         }
         Map<String, DiskStatsParser.Disk> now = new HashMap<>();
         List<DiskIo> out = new ArrayList<>();
+        double seconds = previousDisksAt == null ? 0 : Duration.between(previousDisksAt, at).toNanos() / 1e9;
         for (DiskStatsParser.Disk d : r.disks()) {
             if (!disks.test(d.name())) {
                 continue;
@@ -129,12 +136,13 @@ public final class IoCollector {
                             Num.r3(rates.utilisationPercent())));
         }
         previousDisks = now;
+        previousDisksAt = at;
         out.sort(Comparator.comparing(DiskIo::device));
         return out;
     }
 
     private List<ContainerIo> containers(List<MountInfoParser.Mount> mountInfo, List<ContainerRef> containers,
-            double seconds) {
+            double seconds, Instant at) {
         String cgroup2 = null;
         for (MountInfoParser.Mount m : mountInfo) {
             if (m.fsType().equals("cgroup2")) {
@@ -162,9 +170,12 @@ public final class IoCollector {
                 String psi = files.readQuietly(dir + "/io.pressure");
                 if (psi != null) {
                     PressureParser.Result r = PressureParser.parse(psi);
+                    if (r.skipped() > 0) {
+                        skipped.lines("io.pressure", r.skipped());
+                    }
                     if (r.some() != null) {
-                        ioPressure = new Pressure(line("c." + c.name() + ".some", r.some(), seconds),
-                                r.full() == null ? null : line("c." + c.name() + ".full", r.full(), seconds));
+                        ioPressure = new Pressure(line("c." + c.name() + ".some", r.some(), at),
+                                r.full() == null ? null : line("c." + c.name() + ".full", r.full(), at));
                     }
                 }
             }
@@ -235,7 +246,8 @@ public final class IoCollector {
 
     /** read and write bytes per second; zero on the first sample or when the source changed. */
     private static double[] rate(ContainerSample before, ContainerSample now, double seconds) {
-        if (before == null || seconds <= 0) {
+        if (before == null || seconds <= 0 || !java.util.Objects.equals(before.cgroup(), now.cgroup())) {
+            // First sample, or a new cgroup (the container was re-created under the same name): no rate yet.
             return new double[] { 0, 0 };
         }
         if (now.cgroupTotals() != null && before.cgroupTotals() != null) {

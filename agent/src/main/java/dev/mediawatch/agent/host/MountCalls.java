@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers: a stuck thread can only be abandoned, never freed. So:
  * <ul>
  * <li>each call runs on a worker thread and the caller waits at most the timeout (all mounts in parallel, so
- *     one cycle waits at most one timeout however many mounts hang);</li>
+ *     one cycle waits at most one timeout however many mounts hang), and only for calls it started: a call
+ *     still stuck from an earlier cycle is looked at without waiting;</li>
  * <li>a mount has at most one call outstanding: while a call is stuck, no new one is issued on that mount
  *     (the verdict stays {@code hung}) until it returns, when its answer is used;</li>
  * <li>so the worker threads are bounded by the number of watched mounts, however long a mount stays dead.</li>
@@ -54,32 +55,40 @@ public final class MountCalls implements AutoCloseable {
     }
 
     private final Duration timeout;
-    private final ThreadPoolExecutor workers;
+    /** One single-thread worker per mount, so a stuck mount can only ever hold its own thread. */
+    private final Map<String, ThreadPoolExecutor> workers = new HashMap<>();
     private final Map<String, Pending> pending = new HashMap<>();
     private final AtomicInteger threadsCreated = new AtomicInteger();
 
+    /** @param mounts how many mounts will be watched (sizing only) */
     public MountCalls(Duration timeout, int mounts) {
         this.timeout = timeout;
-        // One thread per mount at most: a mount never has two calls outstanding, so the SynchronousQueue
-        // never refuses; idle threads go after a minute.
-        this.workers = new ThreadPoolExecutor(0, Math.max(1, mounts), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "mediawatch-mount-call-" + threadsCreated.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+    }
+
+    private ThreadPoolExecutor worker(String mount) {
+        return workers.computeIfAbsent(mount, m -> {
+            // At most one thread; the queue holds at most the one call submitted after the previous returned
+            // (its thread may not be back for the next task yet). Idle, the thread goes after a minute.
+            ThreadPoolExecutor w = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1), r -> {
+                Thread t = new Thread(r, "mediawatch-mount-call-" + threadsCreated.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            w.allowCoreThreadTimeOut(true);
+            return w;
+        });
     }
 
     /**
-     * Checks every mount: starts a call on each that has none outstanding, then waits until all answered or
-     * the timeout passed. Keys are the configured mount paths; values where the call is made.
+     * Checks the given mounts: starts a call on each that has none outstanding, then waits until all answered or
+     * the timeout passed. Keys are the configured mount paths (a fixed set); values where the call is made.
      */
     public Map<String, Outcome> check(Map<String, Path> mounts) {
         long start = System.nanoTime();
         for (Map.Entry<String, Path> m : mounts.entrySet()) {
             if (!pending.containsKey(m.getKey())) {
                 Path where = m.getValue();
-                pending.put(m.getKey(), new Pending(workers.submit(() -> call(where)), start));
+                pending.put(m.getKey(), new Pending(worker(m.getKey()).submit(() -> call(where)), start));
             }
         }
         long deadline = start + timeout.toNanos();
@@ -87,7 +96,10 @@ public final class MountCalls implements AutoCloseable {
         for (String key : mounts.keySet()) {
             Pending p = pending.get(key);
             try {
-                Outcome o = p.future().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                // A call left over from an earlier cycle has had its timeout already: it is looked at, not
+                // waited for, so a mount that stays dead costs later cycles nothing.
+                long wait = p.startedNanos() == start ? Math.max(0, deadline - System.nanoTime()) : 0;
+                Outcome o = p.future().get(wait, TimeUnit.NANOSECONDS);
                 pending.remove(key);
                 out.put(key, o);
             } catch (TimeoutException e) {
@@ -101,8 +113,8 @@ public final class MountCalls implements AutoCloseable {
                 break;
             }
         }
-        // A mount no longer watched (configuration is fixed today) would leave its call here: drop it.
-        pending.keySet().retainAll(mounts.keySet());
+        // A stuck call on a mount not asked about this time (it left the mount table, e.g. `umount -l` while
+        // the server is dead) stays here: when the mount comes back, its call is still the one outstanding.
         return out;
     }
 
@@ -113,7 +125,7 @@ public final class MountCalls implements AutoCloseable {
 
     /** Worker threads alive now (bounded by the number of mounts). */
     public int threads() {
-        return workers.getPoolSize();
+        return workers.values().stream().mapToInt(ThreadPoolExecutor::getPoolSize).sum();
     }
 
     static Outcome call(Path path) {
@@ -137,6 +149,6 @@ public final class MountCalls implements AutoCloseable {
 
     @Override
     public void close() {
-        workers.shutdownNow();
+        workers.values().forEach(ThreadPoolExecutor::shutdownNow);
     }
 }

@@ -37,9 +37,13 @@ class MountCallsTest {
             assertThat(tookMs).as("one cycle waits about the timeout, not for the stuck call").isLessThan(5_000);
             assertThat(calls.outstanding()).isEqualTo(1);
 
-            // Cycles while it stays stuck: still hung, the time outstanding grows, and no second call is made.
+            // Cycles while it stays stuck: still hung, the time outstanding grows, no second call is made, and
+            // the stuck call is not waited for again.
             for (int i = 0; i < 5; i++) {
+                long before = System.nanoTime();
                 MountCalls.Outcome again = calls.check(mounts).get("/fuse");
+                assertThat((System.nanoTime() - before) / 1_000_000).as("ms for a cycle with a known-stuck call")
+                        .isLessThan(400);
                 assertThat(again).isInstanceOf(MountCalls.Hung.class);
                 assertThat(((MountCalls.Hung) again).outstanding()).isGreaterThan(((MountCalls.Hung) hung.get("/fuse")).outstanding());
             }
@@ -50,6 +54,28 @@ class MountCallsTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(calls.check(mounts).get("/fuse")).isInstanceOf(MountCalls.Answer.class));
             assertThat(calls.outstanding()).isZero();
+        }
+    }
+
+    @Test
+    void aHungMountThatLeavesTheTableAndComesBack_keepsItsOneStuckCall() throws Exception {
+        try (HungMount fuse = HungMount.start(dir); MountCalls calls = new MountCalls(Duration.ofMillis(300), 2)) {
+            Map<String, Path> both = new LinkedHashMap<>();
+            both.put("/a", fuse.mountPoint());
+            both.put("/b", dir);
+            fuse.hang();
+            assertThat(calls.check(both).get("/a")).isInstanceOf(MountCalls.Hung.class);
+            for (int i = 0; i < 3; i++) {
+                // gone from the mount table (umount -l while the server is dead): not asked about
+                assertThat(calls.check(Map.of("/b", dir)).get("/b")).isInstanceOf(MountCalls.Answer.class);
+                // back: the first call is still the one outstanding, no second one is made
+                assertThat(calls.check(both).get("/a")).isInstanceOf(MountCalls.Hung.class);
+            }
+            assertThat(calls.outstanding()).isEqualTo(1);
+            assertThat(calls.threads()).isLessThanOrEqualTo(2);
+            fuse.release();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(calls.check(both).get("/a")).isInstanceOf(MountCalls.Answer.class));
         }
     }
 

@@ -1,0 +1,139 @@
+package dev.mediawatch.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.mediawatch.agent.BrokerAndEngine.InjectBroker;
+import dev.mediawatch.agent.host.HostWatch;
+import dev.mediawatch.agent.host.HungMount;
+import dev.mediawatch.agent.host.HungMountResource;
+import dev.mediawatch.agent.host.HungMountResource.InjectHungMount;
+import dev.mediawatch.contract.ContractJson;
+import dev.mediawatch.contract.EventTypes;
+import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.HostIo;
+import dev.mediawatch.contract.HostMounts;
+import dev.mediawatch.contract.MountHealth;
+import dev.mediawatch.contract.MountState;
+import dev.mediawatch.contract.Topics;
+import dev.mediawatch.testing.TestBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A watched mount that hangs for real (a FUSE filesystem whose statfs blocks in the kernel, exactly as
+ * statvfs on a dead NFS hard mount does): the agent says {@code hung} within the timeout, keeps publishing
+ * everything else on schedule, does not grow threads while the mount stays dead (5 minutes by default,
+ * {@code -Dmwtest.hung.minutes}), and recovers when the mount answers.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = HungMountResource.class, restrictToAnnotatedClass = true)
+class HungMountAgentTest {
+
+    @InjectBroker
+    TestBroker broker;
+
+    @InjectHungMount
+    HungMount fuse;
+
+    private HostWatch hostWatch() {
+        return io.quarkus.arc.Arc.container().instance(HostWatch.class).get();
+    }
+
+    private final Topics topics = Topics.defaults();
+    private final HostId host = HostId.of(BrokerAndEngine.HOST);
+
+    @Test
+    void aHungMount_isReported_whileEverythingElseKeepsComing_withBoundedThreads_andRecovers() throws Exception {
+        String path = fuse.mountPoint().toString();
+        MountState ok = await("the FUSE mount reported ok").atMost(Duration.ofSeconds(20))
+                .until(() -> mount(path), m -> m != null && m.health() == MountHealth.OK && m.space() != null);
+        assertThat(ok.space().totalBytes()).isEqualTo(4096L * 1000);
+        assertThat(ok.fsType()).isEqualTo("fuse");
+        assertThat(ok.mode()).isEqualTo("ro");
+
+        fuse.hang();
+        long hungAt = System.nanoTime();
+        MountState hung = await("hung reported").atMost(Duration.ofSeconds(10))
+                .until(() -> mount(path), m -> m != null && m.health() == MountHealth.HUNG);
+        double seconds = (System.nanoTime() - hungAt) / 1e9;
+        // One interval (1 s) for the next cycle to start, then the 500 ms timeout; slack for a loaded machine.
+        assertThat(seconds).as("seconds until hung was published").isLessThan(4.0);
+        assertThat(hung.space()).isNull();
+        assertThat(hung.problems()).singleElement().asString().startsWith("stat/statvfs has not returned for");
+        await().atMost(Duration.ofSeconds(5)).until(() -> events(EventTypes.MOUNT_HEALTH).stream()
+                .anyMatch(e -> path.equals(e.subject()) && "hung".equals(e.to()) && "ok".equals(e.from())));
+
+        int threadsAtStart = ManagementFactory.getThreadMXBean().getThreadCount();
+        int ioAtStart = broker.messages(topics.io(host)).size();
+        int stateAtStart = broker.messages(topics.state(host)).size();
+        long minutes = Long.getLong("mwtest.hung.minutes", 5);
+        AtomicInteger maxThreads = new AtomicInteger(threadsAtStart);
+        Instant watchStart = Instant.now();
+        await("still hung, everything else on time, threads bounded, for " + minutes + " min")
+                .during(Duration.ofMinutes(minutes)).atMost(Duration.ofMinutes(minutes).plusSeconds(30))
+                .pollInterval(Duration.ofSeconds(5))
+                .until(() -> {
+                    Instant now = Instant.now();
+                    MountState m = mount(path);
+                    HostIo io = io();
+                    MountState root = mount("/");
+                    int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+                    maxThreads.accumulateAndGet(threads, Math::max);
+                    return m.health() == MountHealth.HUNG
+                            && root.health() == MountHealth.OK && root.space() != null
+                            // samples every 1 s; a hung mount costs the cycle 500 ms at most
+                            && Duration.between(io.timestamp(), now).toMillis() < 3_000
+                            && Duration.between(lastState(), now).toMillis() < 5_000
+                            && hostWatch().mountCallThreads() <= 2
+                            && threads <= threadsAtStart + 8;
+                });
+        long elapsed = Duration.between(watchStart, Instant.now()).toSeconds();
+        int ioSamples = broker.messages(topics.io(host)).size() - ioAtStart;
+        assertThat(ioSamples).as("io samples in %d s at a 1 s interval", elapsed).isGreaterThan((int) (elapsed * 0.8));
+        assertThat(broker.messages(topics.state(host)).size() - stateAtStart)
+                .as("container states in %d s at a 2 s publish interval", elapsed).isGreaterThan((int) (elapsed / 2 * 0.8));
+        assertThat(hostWatch().mountCallThreads()).as("one call stuck on the hung mount, at most one for /").isLessThanOrEqualTo(2);
+        assertThat(maxThreads.get()).as("JVM threads over %d min (at the start %d)", minutes, threadsAtStart)
+                .isLessThanOrEqualTo(threadsAtStart + 8);
+
+        fuse.release();
+        MountState back = await("recovered").atMost(Duration.ofSeconds(10))
+                .until(() -> mount(path), m -> m.health() == MountHealth.OK && m.space() != null);
+        assertThat(back.space().availableBytes()).isEqualTo(4096L * 200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events(EventTypes.MOUNT_HEALTH).stream()
+                .anyMatch(e -> path.equals(e.subject()) && "ok".equals(e.to()) && "hung".equals(e.from())));
+    }
+
+    private MountState mount(String path) throws Exception {
+        TestBroker.Published last = broker.last(topics.mounts(host));
+        if (last == null) {
+            return null;
+        }
+        assertThat(last.retained()).isTrue();
+        HostMounts mounts = ContractJson.readMounts(last.payload(), host);
+        return mounts.mounts().stream().filter(m -> m.path().equals(path)).findFirst().orElseThrow();
+    }
+
+    private HostIo io() throws Exception {
+        return ContractJson.readIo(broker.last(topics.io(host)).payload(), host);
+    }
+
+    private Instant lastState() throws Exception {
+        return ContractJson.readState(broker.last(topics.state(host)).payload(), host).timestamp();
+    }
+
+    private List<HostEvent> events(String type) {
+        return AgentWire.of(broker).events().stream().filter(e -> e.type().equals(type)).toList();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.mediawatch.agent.host;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A real FUSE mount whose statfs can be made to block ({@link HungMount}), watched by the agent under test
+ * together with the root filesystem, sampled every second with a 500 ms call timeout.
+ */
+public class HungMountResource implements QuarkusTestResourceLifecycleManager {
+
+    /** Marks the test's {@link HungMount} field. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface InjectHungMount {
+    }
+
+    private HungMount mount;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            mount = HungMount.start(Files.createTempDirectory("mediawatch-hung-"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Map.of("mediawatch.mounts.watch", mount.mountPoint() + ":fuse:ro,/",
+                "mediawatch.mounts.interval", "1s",
+                "mediawatch.mounts.timeout", "500ms");
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(mount, new TestInjector.AnnotatedAndMatchesType(InjectHungMount.class, HungMount.class));
+    }
+
+    @Override
+    public void stop() {
+        if (mount != null) {
+            try {
+                mount.close(); // releases the hang first, then unmounts
+                Path dir = mount.mountPoint().getParent();
+                try (var files = Files.list(dir)) {
+                    for (Path p : files.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(dir);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not remove the FUSE test mount " + mount.mountPoint(), e);
+            }
+        }
+    }
+}
