@@ -35,13 +35,23 @@ final class AppProcess implements AutoCloseable {
 
     static AppProcess start(String name, Path appDir, Path workDir, int httpPort, Map<String, String> env)
             throws IOException {
+        return start(name, appDir, workDir, httpPort, env, List.of());
+    }
+
+    /**
+     * @param wrapper a command the java command line is appended to (e.g. {@code unshare -m ... sh -c '...;
+     *                exec "$@"' sh}); it must exec java, so the process is the app's
+     */
+    static AppProcess start(String name, Path appDir, Path workDir, int httpPort, Map<String, String> env,
+            List<String> wrapper) throws IOException {
         Path jar = appDir.resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the apps first (./mvnw verify does)");
         }
         Files.createDirectories(workDir);
         Path log = workDir.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
