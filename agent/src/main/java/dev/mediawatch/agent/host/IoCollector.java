@@ -130,9 +130,10 @@ public final class IoCollector {
             }
             now.put(d.name(), d);
             DiskRates rates = seconds > 0 ? DiskRates.between(previousDisks.get(d.name()), d, seconds) : null;
-            out.add(rates == null ? new DiskIo(d.name(), 0, 0, 0, 0, 0, 0)
+            out.add(rates == null ? new DiskIo(d.name(), 0, 0, 0, 0, 0, 0, 0, 0)
                     : new DiskIo(d.name(), Math.round(rates.readBytesPerSecond()), Math.round(rates.writeBytesPerSecond()),
                             Num.r3(rates.readIops()), Num.r3(rates.writeIops()), Num.r3(rates.awaitMs()),
+                            Num.r3(rates.readAwaitMs()), Num.r3(rates.writeAwaitMs()),
                             Num.r3(rates.utilisationPercent())));
         }
         previousDisks = now;

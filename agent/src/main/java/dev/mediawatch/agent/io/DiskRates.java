@@ -10,12 +10,15 @@ import dev.mediawatch.agent.io.DiskStatsParser.Disk;
  * @param readIops           reads completed per second (after merging)
  * @param awaitMs            mean time per completed read or write, queueing included:
  *                           Δ(readMs + writeMs) / Δ(reads + writes); 0 when no I/O completed
+ * @param readAwaitMs        mean time per completed read, queueing included ({@code iostat}'s r_await): what a
+ *                           reader (a stream) waits; 0 when no read completed
+ * @param writeAwaitMs       the same for writes (w_await)
  * @param utilisationPercent share of the interval with at least one I/O in flight: ΔioMs / (seconds × 1000) ×
  *                           100, clamped to [0, 100]. For devices that serve requests in parallel (SSD, NVMe,
  *                           RAID, network block devices) 100 % does not mean saturated.
  */
 public record DiskRates(String device, double readBytesPerSecond, double writeBytesPerSecond, double readIops,
-        double writeIops, double awaitMs, double utilisationPercent) {
+        double writeIops, double awaitMs, double readAwaitMs, double writeAwaitMs, double utilisationPercent) {
 
     /** {@code /proc/diskstats} counts in 512-byte sectors regardless of the device's sector size. */
     public static final int SECTOR_BYTES = 512;
@@ -38,13 +41,15 @@ public record DiskRates(String device, double readBytesPerSecond, double writeBy
         long writes = Counters.delta(earlier.writes(), later.writes());
         long sectorsRead = Counters.delta(earlier.sectorsRead(), later.sectorsRead());
         long sectorsWritten = Counters.delta(earlier.sectorsWritten(), later.sectorsWritten());
-        long busyMs = Counters.delta32(earlier.readMs(), later.readMs())
-                + Counters.delta32(earlier.writeMs(), later.writeMs());
+        long readMs = Counters.delta32(earlier.readMs(), later.readMs());
+        long writeMs = Counters.delta32(earlier.writeMs(), later.writeMs());
+        long busyMs = readMs + writeMs;
         long ioMs = Counters.delta32(earlier.ioMs(), later.ioMs());
         double ios = (double) reads + (double) writes;
         double await = ios == 0 ? 0 : busyMs / ios;
         double util = Math.max(0, Math.min(100, ioMs / (seconds * 1000) * 100));
         return new DiskRates(later.name(), (double) sectorsRead * SECTOR_BYTES / seconds,
-                (double) sectorsWritten * SECTOR_BYTES / seconds, reads / seconds, writes / seconds, await, util);
+                (double) sectorsWritten * SECTOR_BYTES / seconds, reads / seconds, writes / seconds, await,
+                reads == 0 ? 0 : (double) readMs / reads, writes == 0 ? 0 : (double) writeMs / writes, util);
     }
 }

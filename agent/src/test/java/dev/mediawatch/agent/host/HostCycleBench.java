@@ -406,6 +406,11 @@ public final class HostCycleBench {
             pacedRows("after " + done + " cycles", run(o.paced, o.intervalMillis), done);
         }
         reportFailures("in all");
+        long gone = pids.values().stream().distinct().filter(p -> !Files.isDirectory(files.path("/proc/" + p))).count();
+        if (gone > 0) {
+            System.out.printf(Locale.ROOT, "# %s N=%d: %d of the containers' PIDs had exited by the end (their files "
+                    + "read as absent: less work than a live container)%n", o.label, o.containers, gone);
+        }
     }
 
     private void describe() {
@@ -585,16 +590,24 @@ public final class HostCycleBench {
     // Containers on real PIDs.
 
     /**
-     * Real processes whose {@code /proc/<pid>/cgroup} and {@code /proc/<pid>/io} this process can read: user-space
-     * ones first, oldest first (they are the likeliest to outlive the run), then kernel threads; reused round
-     * robin when there are fewer than wanted.
+     * Real processes whose {@code /proc/<pid>/cgroup} and {@code /proc/<pid>/io} this process can read, the
+     * likeliest to outlive the run first: user-space ones running for a minute or more (oldest first), then kernel
+     * threads, then younger user-space ones; reused round robin when there are fewer than wanted.
      */
     static List<Long> pickPids(int wanted) {
         if (wanted == 0) {
             return List.of();
         }
         long self = ProcessHandle.current().pid();
-        record Candidate(long pid, boolean user, long start) {
+        long now;
+        try {
+            String uptime = Files.readString(Path.of("/proc/uptime"), StandardCharsets.US_ASCII);
+            now = (long) (Double.parseDouble(uptime.substring(0, uptime.indexOf(' '))) * clockTicksPerSecond());
+        } catch (IOException | RuntimeException e) {
+            now = Long.MAX_VALUE;
+        }
+        long minute = 60 * clockTicksPerSecond();
+        record Candidate(long pid, int rank, long start) {
         }
         List<Candidate> found = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
@@ -610,7 +623,7 @@ public final class HostCycleBench {
                     boolean user = Files.readAllBytes(p.resolve("cmdline")).length > 0;
                     String stat = Files.readString(p.resolve("stat"), StandardCharsets.US_ASCII);
                     long start = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
-                    found.add(new Candidate(pid, user, start));
+                    found.add(new Candidate(pid, !user ? 1 : now - start >= minute ? 0 : 2, start));
                 } catch (IOException | RuntimeException e) {
                     // gone, or not ours to read
                 }
@@ -618,7 +631,7 @@ public final class HostCycleBench {
         } catch (IOException e) {
             throw new IllegalStateException("cannot list /proc", e);
         }
-        found.sort(Comparator.comparing((Candidate c) -> !c.user()).thenComparingLong(Candidate::start)
+        found.sort(Comparator.comparingInt(Candidate::rank).thenComparingLong(Candidate::start)
                 .thenComparingLong(Candidate::pid));
         List<Long> out = new ArrayList<>();
         for (int i = 0; i < Math.min(wanted, found.size()); i++) {

@@ -145,7 +145,7 @@ class IoCollectorTest {
 
         HostIo first = c.collect(List.of(), List.of());
         assertThat(first.disks()).as("loop* and zram0 are left out; no rates yet")
-                .containsExactly(new DiskIo("vda", 0, 0, 0, 0, 0, 0));
+                .containsExactly(new DiskIo("vda", 0, 0, 0, 0, 0, 0, 0, 0));
 
         clock.advance(Duration.ofMillis(millis));
         write("/proc/diskstats", fixture("diskstats-vm-t1.txt"));
@@ -154,7 +154,7 @@ class IoCollectorTest {
         // vda: +32800 sectors read in 35 reads, +32768 written in 32 writes, 36+21 ms busy, 36 ms in I/O
         assertThat(second.intervalSeconds()).isEqualTo(interval);
         assertThat(second.disks()).containsExactly(
-                new DiskIo("vda", readBps, writeBps, readIops, writeIops, awaitMs, utilPct));
+                new DiskIo("vda", readBps, writeBps, readIops, writeIops, awaitMs, 1.029, 0.656, utilPct));
         assertThat(skipped).isEmpty();
     }
 
@@ -169,10 +169,10 @@ class IoCollectorTest {
         HostIo io = c.collect(List.of(), List.of());
 
         assertThat(io.disks()).containsExactly(
-                new DiskIo("loop0", 0, 0, 0, 0, 0, 0),
-                new DiskIo("loop1", 0, 0, 0, 0, 0, 0),
-                new DiskIo("vda", 3358720, 3355443, 7.0, 6.4, 0.851, 0.72),
-                new DiskIo("zram0", 0, 0, 0, 0, 0, 0));
+                new DiskIo("loop0", 0, 0, 0, 0, 0, 0, 0, 0),
+                new DiskIo("loop1", 0, 0, 0, 0, 0, 0, 0, 0),
+                new DiskIo("vda", 3358720, 3355443, 7.0, 6.4, 0.851, 1.029, 0.656, 0.72),
+                new DiskIo("zram0", 0, 0, 0, 0, 0, 0, 0, 0));
     }
 
     @Test

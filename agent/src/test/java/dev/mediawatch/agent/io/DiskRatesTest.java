@@ -37,6 +37,8 @@ class DiskRatesTest {
         assertThat(r.readIops()).isCloseTo(35 / 1.597, within(EPS));
         assertThat(r.writeIops()).isCloseTo(32 / 1.597, within(EPS));
         assertThat(r.awaitMs()).isCloseTo((36 + 21) / 67.0, within(EPS));
+        assertThat(r.readAwaitMs()).isCloseTo(36 / 35.0, within(EPS));
+        assertThat(r.writeAwaitMs()).isCloseTo(21 / 32.0, within(EPS));
         assertThat(r.utilisationPercent()).isCloseTo(36 / 1597.0 * 100, within(EPS));
     }
 
@@ -45,24 +47,24 @@ class DiskRatesTest {
                 Arguments.of("steady: 100 reads of 8 sectors and 50 writes of 16 in 2 s",
                         disk("sda", 1000, 8000, 500, 2000, 32000, 900, 10_000),
                         disk("sda", 1100, 8800, 700, 2050, 32800, 1000, 11_000), 2.0,
-                        new DiskRates("sda", 800 * 512 / 2.0, 800 * 512 / 2.0, 50, 25, 300 / 150.0, 50)),
+                        new DiskRates("sda", 800 * 512 / 2.0, 800 * 512 / 2.0, 50, 25, 300 / 150.0, 2.0, 2.0, 50)),
                 Arguments.of("no I/O: await is 0, not NaN",
                         disk("sda", 7, 70, 7, 7, 70, 7, 7), disk("sda", 7, 70, 7, 7, 70, 7, 7), 1.0,
-                        new DiskRates("sda", 0, 0, 0, 0, 0, 0)),
+                        new DiskRates("sda", 0, 0, 0, 0, 0, 0, 0, 0)),
                 Arguments.of("64-bit counters wrap past 2^64",
                         disk("sda", -10L, -512L, 0, -1L, -8L, 0, 0), disk("sda", 5, 512, 30, 1, 8, 10, 500), 1.0,
-                        new DiskRates("sda", 1024 * 512, 16 * 512, 15, 2, 40 / 17.0, 50)),
+                        new DiskRates("sda", 1024 * 512, 16 * 512, 15, 2, 40 / 17.0, 2.0, 5.0, 50)),
                 Arguments.of("32-bit time fields wrap past 2^32 ms (kernel prints them as %u)",
                         disk("sda", 100, 0, 4_294_967_290L, 0, 0, 0, 4_294_967_000L),
                         disk("sda", 110, 80, 14, 0, 0, 0, 704), 1.0,
-                        new DiskRates("sda", 80 * 512, 0, 10, 0, 2.0, 100)),
+                        new DiskRates("sda", 80 * 512, 0, 10, 0, 2.0, 2.0, 0, 100)),
                 Arguments.of("counters reset (device re-attached): 0, not a spike",
                         disk("sda", 5_000_000, 90_000_000, 4_000_000, 6_000_000, 70_000_000, 5_000_000, 3_000_000),
                         disk("sda", 10, 80, 5, 20, 160, 7, 9), 1.0,
-                        new DiskRates("sda", 0, 0, 0, 0, 0, 0)),
+                        new DiskRates("sda", 0, 0, 0, 0, 0, 0, 0, 0)),
                 Arguments.of("utilisation above 100 % (timer skew) is clamped",
                         disk("sda", 0, 0, 0, 0, 0, 0, 0), disk("sda", 1, 8, 3000, 0, 0, 0, 3000), 2.0,
-                        new DiskRates("sda", 8 * 512 / 2.0, 0, 0.5, 0, 3000, 100)));
+                        new DiskRates("sda", 8 * 512 / 2.0, 0, 0.5, 0, 3000, 3000, 0, 100)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -75,6 +77,8 @@ class DiskRatesTest {
         assertThat(r.readIops()).isCloseTo(expected.readIops(), within(EPS));
         assertThat(r.writeIops()).isCloseTo(expected.writeIops(), within(EPS));
         assertThat(r.awaitMs()).isCloseTo(expected.awaitMs(), within(EPS));
+        assertThat(r.readAwaitMs()).isCloseTo(expected.readAwaitMs(), within(EPS));
+        assertThat(r.writeAwaitMs()).isCloseTo(expected.writeAwaitMs(), within(EPS));
         assertThat(r.utilisationPercent()).isCloseTo(expected.utilisationPercent(), within(EPS));
     }
 
