@@ -591,8 +591,8 @@ public final class HostCycleBench {
 
     /**
      * Real processes whose {@code /proc/<pid>/cgroup} and {@code /proc/<pid>/io} this process can read, the
-     * likeliest to outlive the run first: user-space ones running for a minute or more (oldest first), then kernel
-     * threads, then younger user-space ones; reused round robin when there are fewer than wanted.
+     * likeliest to outlive the run first: user-space ones running for ten minutes or more (oldest first), then
+     * kernel threads, then younger user-space ones; reused round robin when there are fewer than wanted.
      */
     static List<Long> pickPids(int wanted) {
         if (wanted == 0) {
@@ -606,7 +606,7 @@ public final class HostCycleBench {
         } catch (IOException | RuntimeException e) {
             now = Long.MAX_VALUE;
         }
-        long minute = 60 * clockTicksPerSecond();
+        long settled = 600 * clockTicksPerSecond();
         record Candidate(long pid, int rank, long start) {
         }
         List<Candidate> found = new ArrayList<>();
@@ -623,7 +623,7 @@ public final class HostCycleBench {
                     boolean user = Files.readAllBytes(p.resolve("cmdline")).length > 0;
                     String stat = Files.readString(p.resolve("stat"), StandardCharsets.US_ASCII);
                     long start = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
-                    found.add(new Candidate(pid, !user ? 1 : now - start >= minute ? 0 : 2, start));
+                    found.add(new Candidate(pid, !user ? 1 : now - start >= settled ? 0 : 2, start));
                 } catch (IOException | RuntimeException e) {
                     // gone, or not ours to read
                 }
