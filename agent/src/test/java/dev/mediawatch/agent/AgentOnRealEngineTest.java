@@ -24,6 +24,8 @@ import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.HostState;
 import dev.mediawatch.contract.Topics;
 import dev.mediawatch.testing.DockerCli;
+import dev.mediawatch.contract.ContainerIo;
+import dev.mediawatch.contract.HostIo;
 import dev.mediawatch.testing.TestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,7 +47,33 @@ class AgentOnRealEngineTest {
 
     @AfterEach
     void removeContainers() {
-        docker.removeQuietly("web-" + suffix, "job-" + suffix);
+        docker.removeQuietly("web-" + suffix, "job-" + suffix, "writer-" + suffix);
+    }
+
+    @Test
+    void aContainerWriting_isNamedTheTopWriter_withItsCgroupsIoPressure() {
+        String writer = "writer-" + suffix;
+        String idle = "web-" + suffix;
+        // Rewrites a 1-2 MiB file in a loop: each truncate-and-write dirties fresh page-cache pages, which the
+        // kernel counts in the process's write_bytes.
+        docker.run("run", "-d", "--init", "--network", "none", "--name", writer, dev.mediawatch.testing.TestServices.image(),
+                "sh", "-c", "while true; do cat /bin/busybox > /f; done");
+        docker.runSleeper(idle);
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            HostIo io = ContractJson.readIo(broker.last(topics.io(host)).payload(), host);
+            assertThat(io.topWriters()).first().isEqualTo(writer);
+            ContainerIo w = io.containers().stream().filter(c -> c.container().equals(writer)).findFirst().orElseThrow();
+            // This dockerd runs cgroups v1 with a v2 hierarchy beside: no io.stat, so the processes' own counters;
+            // the v2 directory does have io.pressure.
+            assertThat(w.source()).isEqualTo("proc");
+            assertThat(w.writeBytesPerSec()).isGreaterThan(100_000);
+            assertThat(w.ioPressure()).isNotNull();
+            assertThat(w.ioPressure().some()).isNotNull();
+            assertThat(io.containers()).anySatisfy(c -> {
+                assertThat(c.container()).isEqualTo(idle);
+                assertThat(c.writeBytesPerSec()).isLessThan(w.writeBytesPerSec() / 10);
+            });
+        });
     }
 
     @Test
