@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -63,7 +62,7 @@ public class HostWatch {
     private final DeviceFilter disks;
     private final LogThrottle skippedLog = new LogThrottle(Duration.ofMinutes(1));
     private final Map<String, Counter> skippedCounters = new ConcurrentHashMap<>();
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final LogThrottle failureLog = new LogThrottle(Duration.ofMinutes(1));
 
     private ScheduledExecutorService thread;
     private HostFiles files;
@@ -177,14 +176,12 @@ public class HostWatch {
         }
     }
 
+    /** Runs on the one host thread only (periodic and refresh alike), so cycles never overlap. */
     private void cycle() {
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
         long start = System.nanoTime();
         try {
-            List<MountInfoParser.Mount> mountInfo = mountInfo();
-            List<MountStatsParser.NfsMount> nfs = mountStats();
+            List<MountInfoParser.Mount> mountInfo = MountTables.mountInfo(files, this::skipped);
+            List<MountStatsParser.NfsMount> nfs = MountTables.mountStats(files, this::skipped);
             MountCollector.Result mounts = mountCollector.collect(mountInfo, nfs);
             HostIo io = ioCollector.collect(mountInfo, runningContainers());
             for (HostEvent e : mounts.events()) {
@@ -198,36 +195,15 @@ public class HostWatch {
             }
             mqtt.publish(identity.topics().io(identity.host()), ContractJson.write(io), true);
         } catch (RuntimeException e) {
-            // A bug must cost one sample, never the schedule.
-            LOG.warnf(e, "host sample failed");
+            // A bug must cost one sample, never the schedule (an exception would end a periodic task), and a
+            // lasting one must not write a stack every interval.
+            long held = failureLog.tryLog(System.nanoTime());
+            if (held >= 0) {
+                LOG.warnf(e, "host sample failed%s", held > 0 ? " (" + held + " more since the last such line)" : "");
+            }
         } finally {
             cycleTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            running.set(false);
         }
-    }
-
-    private List<MountInfoParser.Mount> mountInfo() {
-        String text = files.readQuietly(files.mountView("mountinfo"));
-        if (text == null) {
-            return List.of();
-        }
-        MountInfoParser.Result r = MountInfoParser.parse(text);
-        if (r.skipped() > 0) {
-            skipped("mountinfo", r.skipped());
-        }
-        return r.mounts();
-    }
-
-    private List<MountStatsParser.NfsMount> mountStats() {
-        String text = files.readQuietly(files.mountView("mountstats"));
-        if (text == null) {
-            return List.of();
-        }
-        MountStatsParser.Result r = MountStatsParser.parse(text);
-        if (r.skipped() > 0) {
-            skipped("mountstats", r.skipped());
-        }
-        return r.mounts();
     }
 
     private List<IoCollector.ContainerRef> runningContainers() {

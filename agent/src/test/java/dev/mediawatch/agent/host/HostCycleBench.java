@@ -89,6 +89,7 @@ public final class HostCycleBench {
     private final Map<String, Long> pids; // name -> pid: ContainerWatch.pids()
     private final Timer cycleTimer;
     private final AtomicLong skippedLines = new AtomicLong();
+    private final Skipped countSkipped = (file, count) -> skippedLines.addAndGet(count);
 
     // worker bookkeeping: thread id -> [cpu ns, allocated bytes] at the last look
     private final Map<Long, long[]> workerSeen = new HashMap<>();
@@ -123,7 +124,7 @@ public final class HostCycleBench {
         HostId host = HostId.of("bench");
         this.mountCollector = new MountCollector(host, specs, files, calls, clock);
         this.ioCollector = new IoCollector(host, files, DeviceFilter.of(Optional.empty()), clock,
-                (file, count) -> skippedLines.addAndGet(count));
+                countSkipped);
         this.cycleTimer = Timer.builder("mediawatch_agent_host_cycle_seconds").register(new SimpleMeterRegistry());
         List<Long> real = o.pids.isEmpty() ? pickPids(o.containers) : o.pids;
         this.state = new ArrayList<>();
@@ -143,9 +144,9 @@ public final class HostCycleBench {
         int at = 0;
         long start = System.nanoTime();
         try {
-            List<MountInfoParser.Mount> mountInfo = mountInfo();
+            List<MountInfoParser.Mount> mountInfo = MountTables.mountInfo(files, countSkipped);
             stamp(cpuAt, allocAt, wallAt, ++at);
-            List<MountStatsParser.NfsMount> nfs = mountStats();
+            List<MountStatsParser.NfsMount> nfs = MountTables.mountStats(files, countSkipped);
             stamp(cpuAt, allocAt, wallAt, ++at);
             MountCollector.Result mounts = mountCollector.collect(mountInfo, nfs);
             stamp(cpuAt, allocAt, wallAt, ++at);
@@ -171,30 +172,6 @@ public final class HostCycleBench {
             cycleTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
         stamp(cpuAt, allocAt, wallAt, PARTS);
-    }
-
-    private List<MountInfoParser.Mount> mountInfo() {
-        String text = files.readQuietly(files.mountView("mountinfo"));
-        if (text == null) {
-            return List.of();
-        }
-        MountInfoParser.Result r = MountInfoParser.parse(text);
-        if (r.skipped() > 0) {
-            skippedLines.addAndGet(r.skipped());
-        }
-        return r.mounts();
-    }
-
-    private List<MountStatsParser.NfsMount> mountStats() {
-        String text = files.readQuietly(files.mountView("mountstats"));
-        if (text == null) {
-            return List.of();
-        }
-        MountStatsParser.Result r = MountStatsParser.parse(text);
-        if (r.skipped() > 0) {
-            skippedLines.addAndGet(r.skipped());
-        }
-        return r.mounts();
     }
 
     private List<IoCollector.ContainerRef> runningContainers() {
@@ -495,7 +472,7 @@ public final class HostCycleBench {
         String ioText = files.readQuietly("/proc/" + pid + "/io");
         Map<String, Path> root = new LinkedHashMap<>();
         root.put("/", files.path("/"));
-        HostIo io = ioCollector.collect(mountInfo(), runningContainers());
+        HostIo io = ioCollector.collect(MountTables.mountInfo(files, countSkipped), runningContainers());
 
         Map<String, Supplier<Object>> ops = new LinkedHashMap<>();
         ops.put("read " + mi, () -> files.readQuietly(mi));

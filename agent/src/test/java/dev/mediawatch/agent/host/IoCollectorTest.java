@@ -8,11 +8,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +25,7 @@ import dev.mediawatch.agent.mounts.MountInfoParser;
 import dev.mediawatch.contract.ContainerIo;
 import dev.mediawatch.contract.DiskIo;
 import dev.mediawatch.contract.HostId;
+import dev.mediawatch.testing.MutableClock;
 import dev.mediawatch.contract.HostIo;
 import dev.mediawatch.contract.HostPressure;
 import dev.mediawatch.contract.Pressure;
@@ -464,34 +462,6 @@ class IoCollectorTest {
         try (InputStream in = IoCollectorTest.class.getResourceAsStream("/fixtures/proc/" + name)) {
             assertThat(in).as("fixture %s", name).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
-    }
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

@@ -8,11 +8,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +30,7 @@ import dev.mediawatch.agent.mounts.MountStatsParser;
 import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostId;
+import dev.mediawatch.testing.MutableClock;
 import dev.mediawatch.contract.MountHealth;
 import dev.mediawatch.contract.MountSpace;
 import dev.mediawatch.contract.MountState;
@@ -499,38 +497,6 @@ class MountCollectorTest {
         try (InputStream in = MountCollectorTest.class.getResourceAsStream("/fixtures/" + name)) {
             assertThat(in).as("fixture %s", name).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
-    }
-
-    /** A clock the test sets. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

@@ -3,10 +3,8 @@ package dev.mediawatch.aggregator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +19,7 @@ import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.HostState;
 import dev.mediawatch.contract.HostStatus;
 import dev.mediawatch.contract.StatusReport;
+import dev.mediawatch.testing.MutableClock;
 
 class StatusBuilderTest {
 
@@ -28,31 +27,7 @@ class StatusBuilderTest {
     static final HostId DL = HostId.of("download-stack");
     static final HostId ST = HostId.of("streaming-stack");
 
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
-    final ManualClock clock = new ManualClock();
+    final MutableClock clock = new MutableClock(T0);
     final HostRegistry registry = new HostRegistry(clock, 3, 5);
     final StatusBuilder builder = new StatusBuilder(Duration.ofSeconds(90), Duration.ofMinutes(5));
 
