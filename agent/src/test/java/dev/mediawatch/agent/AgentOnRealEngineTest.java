@@ -23,7 +23,9 @@ import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.HostState;
 import dev.mediawatch.contract.Topics;
+import dev.mediawatch.contract.PortBinding;
 import dev.mediawatch.testing.DockerCli;
+import dev.mediawatch.testing.Ports;
 import dev.mediawatch.contract.ContainerIo;
 import dev.mediawatch.contract.HostIo;
 import dev.mediawatch.testing.TestBroker;
@@ -47,7 +49,7 @@ class AgentOnRealEngineTest {
 
     @AfterEach
     void removeContainers() {
-        docker.removeQuietly("web-" + suffix, "job-" + suffix, "writer-" + suffix);
+        docker.removeQuietly("web-" + suffix, "job-" + suffix, "writer-" + suffix, "tcp-" + suffix, "udp-" + suffix);
     }
 
     @Test
@@ -126,6 +128,33 @@ class AgentOnRealEngineTest {
             assertThat(c.exitCode()).isNotNull();
         });
         assertThat(broker.messages(topics.events(host))).allSatisfy(m -> assertThat(m.retained()).isFalse());
+    }
+
+    @Test
+    void publishedPorts_areInTheState_alsoWhileTheContainerIsStopped() {
+        String tcp = "tcp-" + suffix;
+        String udp = "udp-" + suffix;
+        int tcpPort = Ports.free();
+        int udpPort = Ports.free();
+        // Network none (the test engine has no bridge): the engine keeps the bindings in the container's
+        // configuration without binding them, which is what the agent reports.
+        docker.runSleeper(tcp, "-p", "127.0.0.1:" + tcpPort + ":80");
+        docker.runSleeper(udp, "-p", udpPort + ":80/udp");
+        await().atMost(WAIT).untilAsserted(() -> {
+            HostState state = wire().state();
+            assertThat(AgentWire.container(state, tcp).ports())
+                    .containsExactly(new PortBinding(tcpPort, 80, "tcp", "127.0.0.1"));
+            assertThat(AgentWire.container(state, udp).ports()).containsExactly(new PortBinding(udpPort, 80, "udp", null));
+        });
+
+        docker.run("stop", "-t", "1", tcp);
+        await().atMost(WAIT).untilAsserted(() -> {
+            ContainerState c = AgentWire.container(wire().state(), tcp);
+            assertThat(c.state()).isEqualTo(ContainerStatus.EXITED);
+            assertThat(c.ports()).extracting(PortBinding::label).containsExactly("127.0.0.1:" + tcpPort + "/tcp");
+        });
+        assertThat(broker.last(topics.state(host)).text()).contains("\"ports\":[{\"hostPort\":" + udpPort
+                + ",\"containerPort\":80,\"protocol\":\"udp\"}]");
     }
 
     @Test

@@ -49,6 +49,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         com.github.dockerjava.api.command.InspectContainerResponse.ContainerState.class,
         com.github.dockerjava.api.command.HealthState.class,
         com.github.dockerjava.api.command.HealthStateLog.class,
+        // Published ports: HostConfig.PortBindings (Ports and ExposedPort are read through @JsonCreator).
+        com.github.dockerjava.api.model.HostConfig.class,
+        com.github.dockerjava.api.model.Ports.class,
+        com.github.dockerjava.api.model.Ports.Binding.class,
+        com.github.dockerjava.api.model.ExposedPort.class,
+        com.github.dockerjava.api.model.InternetProtocol.class,
 }, ignoreNested = false)
 public final class NativeRegistrations {
 

@@ -2,15 +2,21 @@ package dev.mediawatch.agent.containers;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import com.github.dockerjava.api.command.HealthState;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Ports;
 
 import dev.mediawatch.contract.ContainerHealth;
 import dev.mediawatch.contract.ContainerState;
@@ -18,6 +24,7 @@ import dev.mediawatch.contract.ContainerStatus;
 import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.PortBinding;
 
 /**
  * Docker Engine API models to contract records. Pure functions, tested on responses recorded from a real
@@ -57,7 +64,81 @@ final class ContainerMapper {
                 s == null ? null : engineTime(s.getStartedAt()),
                 s != null && Boolean.TRUE.equals(s.getOOMKilled()),
                 inspect.getRestartCount() == null ? 0 : inspect.getRestartCount(),
-                false, null, null, null);
+                false, null, null, null, ports(row, inspect, status));
+    }
+
+    /**
+     * The host ports a container publishes, from its configuration ({@code HostConfig.PortBindings}), so a
+     * stopped container shows what it would take. A binding without a fixed host port ({@code HostPort} empty:
+     * the engine picks one, or a range) is known only while the container runs: then the list row's public
+     * port for that container port is the real one, else it is left out. Without configured bindings (none,
+     * or {@code -P}, publish every exposed port at random) the row's public ports are all there is. Docker
+     * lists a binding on every address twice (0.0.0.0 and ::), which {@link PortBinding} both reads as "every
+     * address": one entry each, sorted.
+     */
+    static List<PortBinding> ports(Container row, InspectContainerResponse inspect, ContainerStatus status) {
+        Map<ExposedPort, Ports.Binding[]> configured = inspect.getHostConfig() == null
+                || inspect.getHostConfig().getPortBindings() == null ? Map.of()
+                : inspect.getHostConfig().getPortBindings().getBindings();
+        ContainerPort[] published = row.getPorts() == null ? new ContainerPort[0] : row.getPorts();
+        Set<PortBinding> out = new TreeSet<>();
+        if (configured.isEmpty()) {
+            for (ContainerPort p : published) {
+                binding(p).ifPresent(out::add);
+            }
+            return List.copyOf(out);
+        }
+        for (Map.Entry<ExposedPort, Ports.Binding[]> e : configured.entrySet()) {
+            ExposedPort port = e.getKey();
+            if (port == null || e.getValue() == null) {
+                continue;
+            }
+            String protocol = protocol(port.getProtocol() == null ? null : port.getProtocol().toString());
+            boolean unresolved = false;
+            for (Ports.Binding b : e.getValue()) {
+                Integer hostPort = b == null ? null : fixedPort(b.getHostPortSpec());
+                if (hostPort == null) {
+                    unresolved = true;
+                } else {
+                    out.add(new PortBinding(hostPort, port.getPort(), protocol, b.getHostIp()));
+                }
+            }
+            if (unresolved && status == ContainerStatus.RUNNING) {
+                for (ContainerPort p : published) {
+                    if (p.getPrivatePort() != null && p.getPrivatePort() == port.getPort()
+                            && protocol.equals(protocol(p.getType()))) {
+                        binding(p).ifPresent(out::add);
+                    }
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** A list row's port, when it is published on the host. */
+    private static Optional<PortBinding> binding(ContainerPort p) {
+        if (p.getPublicPort() == null || p.getPublicPort() < 1 || p.getPublicPort() > 65535 || p.getPrivatePort() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new PortBinding(p.getPublicPort(), p.getPrivatePort(), protocol(p.getType()), p.getIp()));
+    }
+
+    /** A configured {@code HostPort} that names one port; null for "any" (empty) and ranges ({@code 8000-8010}). */
+    static Integer fixedPort(String spec) {
+        if (spec == null || spec.isEmpty() || spec.length() > 5) {
+            return null;
+        }
+        for (int i = 0; i < spec.length(); i++) {
+            if (spec.charAt(i) < '0' || spec.charAt(i) > '9') {
+                return null;
+            }
+        }
+        int port = Integer.parseInt(spec);
+        return port >= 1 && port <= 65535 ? port : null;
+    }
+
+    private static String protocol(String wire) {
+        return wire == null || wire.isEmpty() ? "tcp" : wire.toLowerCase(Locale.ROOT);
     }
 
     /** The engine writes times as RFC 3339 with nanoseconds, and "0001-01-01T00:00:00Z" for "never". */

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +28,7 @@ import dev.mediawatch.contract.ContainerStatus;
 import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.PortBinding;
 
 /**
  * Mapping of Engine API responses recorded from a real dockerd 20.10.24 (API 1.41), read with docker-java's
@@ -72,6 +75,74 @@ class ContainerMapperTest {
         assertThat(c.exitCode()).isEqualTo(3);
         assertThat(c.health()).isEqualTo(ContainerHealth.NONE);
         assertThat(c.composeProject()).isNull();
+    }
+
+    /**
+     * Published ports on responses recorded for this test (fixtures/docker-api-1.41/ports-*, see the README
+     * there): {@code web} on a user bridge with {@code -p 127.0.0.1:18083:80 -p 18084:80/udp -p 80} (a random
+     * port), {@code offline} on network none with {@code -p 127.0.0.1:18085:80 -p 18086:80/udp} (configured,
+     * never bound), {@code publishall} with {@code --expose 8080 -P}; each running, then web and publishall
+     * stopped.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            web        | running | 127.0.0.1:18083/tcp->80, 18084/udp->80, 32769/tcp->80
+            web        | exited  | 127.0.0.1:18083/tcp->80, 18084/udp->80
+            offline    | running | 127.0.0.1:18085/tcp->80, 18086/udp->80
+            publishall | running | 32770/tcp->8080
+            publishall | exited  | ''
+            """)
+    void publishedPorts_fromTheConfiguredBindings_withTheRowsPortsWhereTheEnginePicked(String name, String state,
+            String expected) throws IOException {
+        String list = state.equals("running") ? "ports-containers-list-running.json" : "ports-containers-list-stopped.json";
+        Container row = fixture(list, new TypeReference<List<Container>>() {
+        }).stream().filter(c -> c.getNames()[0].equals("/" + name)).findFirst().orElseThrow();
+        InspectContainerResponse inspect = fixture("ports-inspect-" + name + "-" + state + ".json",
+                new TypeReference<InspectContainerResponse>() {
+                });
+        ContainerState c = ContainerMapper.map(row, inspect);
+        assertThat(c.state().wire()).isEqualTo(state);
+        assertThat(c.ports()).extracting(p -> p.label() + "->" + p.containerPort())
+                .containsExactlyElementsOf(expected.isEmpty() ? List.of() : List.of(expected.split(", ")));
+    }
+
+    @Test
+    void ports_everyAddressListedTwice_isOneBinding_andTheListIsSorted() throws IOException {
+        // The running web row lists 32769/tcp and 18084/udp on 0.0.0.0 and on ::.
+        Container row = fixture("ports-containers-list-running.json", new TypeReference<List<Container>>() {
+        }).stream().filter(c -> c.getNames()[0].equals("/web")).findFirst().orElseThrow();
+        assertThat(row.getPorts()).hasSize(5);
+        InspectContainerResponse none = fixture("inspect-running-healthy.json", new TypeReference<InspectContainerResponse>() {
+        });
+        // Bindings from the row alone (an inspect without any, as for -P): 5 rows, 3 bindings.
+        List<PortBinding> ports = ContainerMapper.ports(row, none, ContainerStatus.RUNNING);
+        assertThat(ports).extracting(PortBinding::label).containsExactly("127.0.0.1:18083/tcp", "18084/udp", "32769/tcp");
+        assertThat(ports).isSorted();
+    }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "null", textBlock = """
+            8080,      8080
+            1,         1
+            65535,     65535
+            '',        null
+            null,      null
+            0,         null
+            65536,     null
+            8000-8010, null
+            -1,        null
+            123456,    null
+            """)
+    void fixedPort_onlyForOneRealPort(String spec, Integer expected) {
+        assertThat(ContainerMapper.fixedPort(spec)).isEqualTo(expected);
+    }
+
+    @Test
+    void noContainerWithoutPorts_getsAny() throws IOException {
+        ContainerState c = ContainerMapper.map(row("sabnzbd"), fixture("inspect-running-healthy.json",
+                new TypeReference<InspectContainerResponse>() {
+                }));
+        assertThat(c.ports()).isEmpty();
     }
 
     @Test
