@@ -1,6 +1,7 @@
 package dev.mediawatch.contract;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -24,9 +25,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param service        the catalogue service it runs; absent for a container the catalogue does not know
  * @param category       the catalogue service's category
  * @param expected       the catalogue service's expected state: running, parked or stopped
+ * @param ports          the host ports it publishes (configured bindings, so a stopped container shows what it
+ *                       would take), sorted
  */
 @JsonPropertyOrder({ "id", "name", "image", "state", "health", "exitCode", "composeProject", "composeService",
-        "createdAt", "startedAt", "oomKilled", "restartCount", "restartLoop", "service", "category", "expected" })
+        "createdAt", "startedAt", "oomKilled", "restartCount", "restartLoop", "service", "category", "expected", "ports" })
 public record ContainerState(
         String id,
         String name,
@@ -43,12 +46,22 @@ public record ContainerState(
         boolean restartLoop,
         String service,
         String category,
-        String expected) {
+        String expected,
+        List<PortBinding> ports) {
 
     public ContainerState {
+        ports = ports == null ? List.of() : List.copyOf(ports);
         Objects.requireNonNull(name, "container name");
         state = state == null ? ContainerStatus.UNKNOWN : state;
         health = health == null ? ContainerHealth.NONE : health;
+    }
+
+    /** A container without published ports. */
+    public ContainerState(String id, String name, String image, ContainerStatus state, ContainerHealth health,
+            Integer exitCode, String composeProject, String composeService, Instant createdAt, Instant startedAt,
+            boolean oomKilled, int restartCount, boolean restartLoop, String service, String category, String expected) {
+        this(id, name, image, state, health, exitCode, composeProject, composeService, createdAt, startedAt, oomKilled,
+                restartCount, restartLoop, service, category, expected, List.of());
     }
 
     /** A container as the engine alone describes it: no restart history, not joined to the catalogue. */
@@ -61,13 +74,19 @@ public record ContainerState(
     /** The same container joined to its catalogue service. */
     public ContainerState joined(String serviceName, String serviceCategory, String expectedState) {
         return new ContainerState(id, name, image, state, health, exitCode, composeProject, composeService, createdAt,
-                startedAt, oomKilled, restartCount, restartLoop, serviceName, serviceCategory, expectedState);
+                startedAt, oomKilled, restartCount, restartLoop, serviceName, serviceCategory, expectedState, ports);
     }
 
     /** The same container with its restart-loop verdict. */
     public ContainerState withRestartLoop(boolean loop) {
         return new ContainerState(id, name, image, state, health, exitCode, composeProject, composeService, createdAt,
-                startedAt, oomKilled, restartCount, loop, service, category, expected);
+                startedAt, oomKilled, restartCount, loop, service, category, expected, ports);
+    }
+
+    /** The same container with the host ports it publishes. */
+    public ContainerState withPorts(List<PortBinding> published) {
+        return new ContainerState(id, name, image, state, health, exitCode, composeProject, composeService, createdAt,
+                startedAt, oomKilled, restartCount, restartLoop, service, category, expected, published);
     }
 
     /** Known to the catalogue. */

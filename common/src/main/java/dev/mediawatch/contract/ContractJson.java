@@ -64,28 +64,48 @@ public final class ContractJson {
 
     /** Reads a state published on {@code topicHost}'s state topic. */
     public static HostState readState(byte[] payload, HostId topicHost) throws PayloadRejected {
-        HostState state = read(payload, Schema.HOST_STATE, HostState.class);
+        return readState(payload, topicHost, MAX_PAYLOAD_BYTES);
+    }
+
+    /** The same, refusing payloads over {@code maxBytes}. */
+    public static HostState readState(byte[] payload, HostId topicHost, int maxBytes) throws PayloadRejected {
+        HostState state = read(payload, Schema.HOST_STATE, HostState.class, maxBytes);
         requireHost(state.host(), topicHost);
         return state;
     }
 
     /** Reads an event published on {@code topicHost}'s events topic. */
     public static HostEvent readEvent(byte[] payload, HostId topicHost) throws PayloadRejected {
-        HostEvent event = read(payload, Schema.HOST_EVENT, HostEvent.class);
+        return readEvent(payload, topicHost, MAX_PAYLOAD_BYTES);
+    }
+
+    /** The same, refusing payloads over {@code maxBytes}. */
+    public static HostEvent readEvent(byte[] payload, HostId topicHost, int maxBytes) throws PayloadRejected {
+        HostEvent event = read(payload, Schema.HOST_EVENT, HostEvent.class, maxBytes);
         requireHost(event.host(), topicHost);
         return event;
     }
 
     /** Reads the mounts published on {@code topicHost}'s mounts topic. */
     public static HostMounts readMounts(byte[] payload, HostId topicHost) throws PayloadRejected {
-        HostMounts mounts = read(payload, Schema.HOST_MOUNTS, HostMounts.class);
+        return readMounts(payload, topicHost, MAX_PAYLOAD_BYTES);
+    }
+
+    /** The same, refusing payloads over {@code maxBytes}. */
+    public static HostMounts readMounts(byte[] payload, HostId topicHost, int maxBytes) throws PayloadRejected {
+        HostMounts mounts = read(payload, Schema.HOST_MOUNTS, HostMounts.class, maxBytes);
         requireHost(mounts.host(), topicHost);
         return mounts;
     }
 
     /** Reads the I/O signals published on {@code topicHost}'s io topic. */
     public static HostIo readIo(byte[] payload, HostId topicHost) throws PayloadRejected {
-        HostIo io = read(payload, Schema.HOST_IO, HostIo.class);
+        return readIo(payload, topicHost, MAX_PAYLOAD_BYTES);
+    }
+
+    /** The same, refusing payloads over {@code maxBytes}. */
+    public static HostIo readIo(byte[] payload, HostId topicHost, int maxBytes) throws PayloadRejected {
+        HostIo io = read(payload, Schema.HOST_IO, HostIo.class, maxBytes);
         requireHost(io.host(), topicHost);
         return io;
     }
@@ -105,16 +125,26 @@ public final class ContractJson {
 
     /** Reads the aggregator's unified status. */
     public static StatusReport readStatus(byte[] payload) throws PayloadRejected {
-        return read(payload, Schema.STATUS, StatusReport.class);
+        // The status of many hosts is larger than an agent's payload; its publisher caps it (see StatusReport).
+        return read(payload, Schema.STATUS, StatusReport.class, 4 * MAX_PAYLOAD_BYTES);
+    }
+
+    /** Reads the aggregator's answer to a refresh. */
+    public static RefreshResult readRefresh(byte[] payload) throws PayloadRejected {
+        return read(payload, Schema.REFRESH, RefreshResult.class);
     }
 
     static <T> T read(byte[] payload, Schema schema, Class<T> type) throws PayloadRejected {
+        return read(payload, schema, type, MAX_PAYLOAD_BYTES);
+    }
+
+    static <T> T read(byte[] payload, Schema schema, Class<T> type, int maxBytes) throws PayloadRejected {
         if (payload == null || payload.length == 0) {
             throw new PayloadRejected(RejectReason.MALFORMED, "empty payload");
         }
-        if (payload.length > MAX_PAYLOAD_BYTES) {
+        if (payload.length > maxBytes) {
             throw new PayloadRejected(RejectReason.TOO_LARGE,
-                    payload.length + " bytes, more than the " + MAX_PAYLOAD_BYTES + " allowed");
+                    payload.length + " bytes, more than the " + maxBytes + " allowed");
         }
         JsonNode root;
         try {

@@ -22,9 +22,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param missing      catalogue services expected to run here with no container, sorted by name
  * @param summary      counts at a glance; absent from agents that predate it
  * @param probes       the last health probe of each catalogue service that has one, sorted by service
+ * @param address      the address the host is reached at (configured, or the agent's first non-loopback one)
+ * @param requestId    the refresh request this snapshot answers; absent on ordinary publishes
+ * @param envAudit     the plaintext-secret audit of the watched compose directories; absent when none is watched
  */
 @JsonPropertyOrder({ "schema", "version", "host", "role", "agentVersion", "timestamp", "engine", "containers",
-        "missing", "summary", "probes" })
+        "missing", "summary", "probes", "address", "requestId", "envAudit" })
 public record HostState(
         String schema,
         int version,
@@ -36,7 +39,10 @@ public record HostState(
         List<ContainerState> containers,
         List<MissingService> missing,
         HostSummary summary,
-        List<ServiceProbe> probes) {
+        List<ServiceProbe> probes,
+        String address,
+        String requestId,
+        EnvAudit envAudit) {
 
     public HostState {
         Objects.requireNonNull(schema, "schema");
@@ -46,6 +52,14 @@ public record HostState(
         containers = containers == null ? List.of() : List.copyOf(containers);
         missing = missing == null ? List.of() : List.copyOf(missing);
         probes = probes == null ? List.of() : List.copyOf(probes);
+    }
+
+    /** A state without address, request or audit (as before those fields). */
+    public HostState(String schema, int version, HostId host, String role, String agentVersion, Instant timestamp,
+            EngineState engine, List<ContainerState> containers, List<MissingService> missing, HostSummary summary,
+            List<ServiceProbe> probes) {
+        this(schema, version, host, role, agentVersion, timestamp, engine, containers, missing, summary, probes, null,
+                null, null);
     }
 
     /** A state without catalogue: no missing services, summary from the containers alone, no probes. */
@@ -61,13 +75,16 @@ public record HostState(
                 timestamp, engine, containers, missing, summary, probes);
     }
 
-    public ContainerCounts counts() {
-        return ContainerCounts.of(containers);
-    }
 
     /** The same snapshot at another time: what "unchanged" compares. */
     public HostState at(Instant newTimestamp) {
         return new HostState(schema, version, host, role, agentVersion, newTimestamp, engine, containers, missing,
-                summary, probes);
+                summary, probes, address, requestId, envAudit);
+    }
+
+    /** The same snapshot with the host's address, the request it answers and the secrets audit. */
+    public HostState with(String newAddress, String newRequestId, EnvAudit newAudit) {
+        return new HostState(schema, version, host, role, agentVersion, timestamp, engine, containers, missing,
+                summary, probes, newAddress, newRequestId, newAudit);
     }
 }

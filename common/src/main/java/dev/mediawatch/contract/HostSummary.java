@@ -23,7 +23,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 public record HostSummary(int total, int running, int exited, int unhealthy, int missing, int parked, int unknown,
         int restarting, Map<String, Integer> byCategory) {
 
+    public static final HostSummary ZERO = new HostSummary(0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+
     public HostSummary {
         byCategory = byCategory == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(byCategory));
+    }
+
+    /** Both summed, categories merged. */
+    public HostSummary plus(HostSummary o) {
+        Map<String, Integer> categories = new TreeMap<>(byCategory);
+        o.byCategory.forEach((k, v) -> categories.merge(k, v, Integer::sum));
+        return new HostSummary(total + o.total, running + o.running, exited + o.exited, unhealthy + o.unhealthy,
+                missing + o.missing, parked + o.parked, unknown + o.unknown, restarting + o.restarting, categories);
     }
 }

@@ -14,7 +14,8 @@ public enum Schema {
     HOST_MOUNTS("mediawatch.host-mounts", 1),
     HOST_IO("mediawatch.host-io", 1),
     COMMAND("mediawatch.command", 1),
-    STATUS("mediawatch.status", 1);
+    STATUS("mediawatch.status", 2),
+    REFRESH("mediawatch.refresh", 1);
 
     private final String id;
     private final int version;

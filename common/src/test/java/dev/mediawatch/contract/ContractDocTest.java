@@ -41,7 +41,9 @@ class ContractDocTest {
 
     @ParameterizedTest
     @ValueSource(classes = { HostState.class, EngineState.class, ContainerState.class, HostEvent.class,
-            CommandRequest.class, StatusReport.class, HostStatus.class, ContainerCounts.class, MissingService.class,
+            CommandRequest.class, StatusReport.class, HostStatus.class, ServiceStatus.class, MountStatus.class, StorageShare.class,
+            Alert.class, Check.class, RefreshResult.class, RefreshHost.class, PortBinding.class, EnvAudit.class,
+            EnvFile.class, MissingService.class,
             HostSummary.class, ServiceProbe.class, HostMounts.class, MountState.class, NfsOptions.class,
             MountSpace.class, NfsStats.class, NfsOpStats.class, HostIo.class, HostPressure.class, Pressure.class,
             PressureLine.class, DiskIo.class, ContainerIo.class })
@@ -56,7 +58,8 @@ class ContractDocTest {
     void everyJsonExample_isWhatTheCodecReadsAndWrites() throws Exception {
         Map<String, String> examples = jsonExamples();
         assertThat(examples.keySet()).containsExactlyInAnyOrder(Schema.HOST_STATE.id(), Schema.HOST_EVENT.id(),
-                Schema.COMMAND.id(), Schema.STATUS.id(), Schema.HOST_MOUNTS.id(), Schema.HOST_IO.id());
+                Schema.COMMAND.id(), Schema.STATUS.id(), Schema.HOST_MOUNTS.id(), Schema.HOST_IO.id(),
+                Schema.REFRESH.id());
         for (Map.Entry<String, String> e : examples.entrySet()) {
             byte[] json = e.getValue().getBytes(StandardCharsets.UTF_8);
             JsonNode tree = ContractJson.mapper().readTree(json);
@@ -65,6 +68,7 @@ class ContractDocTest {
                 case "mediawatch.host-event" -> ContractJson.readEvent(json, HostId.of(tree.get("host").asText()));
                 case "mediawatch.command" -> ContractJson.readCommand(json, Command.REFRESH);
                 case "mediawatch.status" -> ContractJson.readStatus(json);
+                case "mediawatch.refresh" -> ContractJson.readRefresh(json);
                 case "mediawatch.host-mounts" -> ContractJson.readMounts(json, HostId.of(tree.get("host").asText()));
                 case "mediawatch.host-io" -> ContractJson.readIo(json, HostId.of(tree.get("host").asText()));
                 default -> throw new AssertionError(e.getKey());

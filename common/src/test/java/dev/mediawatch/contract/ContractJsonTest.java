@@ -110,13 +110,22 @@ class ContractJsonTest {
     }
 
     @Test
-    void status_roundTrips_withTotals() throws Exception {
-        HostState s = sampleState();
-        HostStatus h = new HostStatus(HOST, "download", HostHealth.UP, T, Availability.ONLINE, T, T, T, "0.1.0",
-                s.engine(), s.counts(), s.containers());
-        StatusReport report = StatusReport.of(T, List.of(h));
-        assertThat(report.totals()).isEqualTo(new ContainerCounts(2, 1, 1, 0));
+    void status_roundTrips_withTotalsSummed() throws Exception {
+        HostSummary a = new HostSummary(3, 2, 1, 0, 1, 1, 1, 0, Map.of("download", 2, "management", 1));
+        HostSummary b = new HostSummary(2, 2, 0, 1, 0, 0, 0, 1, Map.of("download", 1, "streaming", 3));
+        HostStatus h1 = new HostStatus(HOST, "download", HostHealth.UP, T, Availability.ONLINE, T, T, T, "0.1.0",
+                "192.168.1.209", null, a, List.of(new ServiceStatus("sabnzbd", "sabnzbd", "download", "running", "running",
+                        ContainerHealth.HEALTHY, null)), List.of());
+        HostStatus h2 = new HostStatus(HostId.of("streaming-stack"), null, HostHealth.DOWN, T, null, null, null, null,
+                null, null, null, b, List.of(), List.of());
+        StatusReport report = StatusReport.of(T, List.of(h1, h2), List.of(), List.of(), List.of(), List.of());
+        assertThat(report.totals()).isEqualTo(new HostSummary(5, 4, 1, 1, 1, 1, 1, 1,
+                Map.of("download", 3, "management", 1, "streaming", 3)));
         assertThat(ContractJson.readStatus(ContractJson.write(report))).isEqualTo(report);
+        StatusReport small = report.withoutServices();
+        assertThat(small.truncated()).isTrue();
+        assertThat(small.hosts()).allSatisfy(h -> assertThat(h.services()).isEmpty());
+        assertThat(new String(ContractJson.write(report), StandardCharsets.UTF_8)).doesNotContain("truncated");
     }
 
     @Test
