@@ -2,6 +2,7 @@ package dev.mediawatch.aggregator;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.mediawatch.aggregator.ExternalBroker.InjectBroker;
 import dev.mediawatch.contract.Availability;
+import dev.mediawatch.contract.CommandRequest;
+import dev.mediawatch.contract.RefreshResult;
+import dev.mediawatch.contract.StatusReport;
 import dev.mediawatch.contract.ContainerHealth;
 import dev.mediawatch.contract.ContainerState;
 import dev.mediawatch.contract.ContainerStatus;
@@ -77,7 +81,7 @@ class AggregatorApiTest {
                 .body("hosts.find { it.host == '" + host + "' }.lastSeen", not(equalTo(null))));
 
         given().get("/status").then().statusCode(200).contentType(containsString("text/plain"))
-                .body(containsString(host + ":  3 total | 2 running | 1 exited | 1 unhealthy"))
+                .body(containsString(host + ": 3 total | 2 running | 1 exited | 1 unhealthy | 0 missing"))
                 .body(containsString("✓ UP"));
 
         broker.publish(topics.availability(host), Availability.OFFLINE.payload(), true);
@@ -112,11 +116,11 @@ class AggregatorApiTest {
         broker.publish(topics.availability(good), "maybe", true);
 
         await().atMost(WAIT).untilAsserted(() -> given().get("/q/metrics").then()
-                .body(containsString("mediawatch_messages_rejected_total{kind=\"state\",reason=\"malformed\"} 1.0"))
-                .body(containsString("mediawatch_messages_rejected_total{kind=\"state\",reason=\"unsupported-version\"} 1.0"))
-                .body(containsString("mediawatch_messages_rejected_total{kind=\"state\",reason=\"host-mismatch\"} 1.0"))
-                .body(containsString("mediawatch_messages_rejected_total{kind=\"state\",reason=\"bad-topic\"} 1.0"))
-                .body(containsString("mediawatch_messages_rejected_total{kind=\"availability\",reason=\"malformed\"} 1.0")));
+                .body(containsString("mediawatch_ingest_rejected_total{kind=\"state\",reason=\"malformed\"} 1.0"))
+                .body(containsString("mediawatch_ingest_rejected_total{kind=\"state\",reason=\"unsupported-version\"} 1.0"))
+                .body(containsString("mediawatch_ingest_rejected_total{kind=\"state\",reason=\"host-mismatch\"} 1.0"))
+                .body(containsString("mediawatch_ingest_rejected_total{kind=\"state\",reason=\"bad-topic\"} 1.0"))
+                .body(containsString("mediawatch_ingest_rejected_total{kind=\"availability\",reason=\"malformed\"} 1.0")));
         // The good host's last good state stands: one container, still up.
         given().get("/api/status").then()
                 .body("hosts.find { it.host == '" + good + "' }.status", equalTo("up"))
@@ -125,17 +129,115 @@ class AggregatorApiTest {
 
     @Test
     void hostTable_isBounded() {
-        // max-hosts is 4 in this test; the other tests use some of them. Flood with new hosts.
-        for (int i = 0; i < 10; i++) {
+        // max-hosts is 12 in this test; the other tests use some of them. Flood with new hosts.
+        for (int i = 0; i < 20; i++) {
             broker.publish(topics.availability(newHost()), Availability.ONLINE.payload(), true);
         }
         await().atMost(WAIT).untilAsserted(() -> given().get("/q/metrics").then()
-                .body(containsString("mediawatch_messages_rejected_total{kind=\"availability\",reason=\"host-limit\"}")));
-        given().get("/api/status").then().body("hosts.size()", equalTo(4));
+                .body(containsString("mediawatch_ingest_rejected_total{kind=\"availability\",reason=\"host-limit\"}")));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/status").then().body("hosts.size()", equalTo(12)));
+    }
+
+    @Test
+    void theStatus_isPublishedRetained_forAnyMqttClient() {
+        HostId host = newHost();
+        broker.publish(topics.availability(host), Availability.ONLINE.payload(), true);
+        broker.publish(topics.state(host), ContractJson.write(state(host, c("navidrome", ContainerStatus.RUNNING,
+                ContainerHealth.NONE))), true);
+        await().atMost(WAIT).untilAsserted(() -> {
+            TestBroker.Published p = broker.last(topics.status());
+            assertThat(p).isNotNull();
+            assertThat(p.retained()).isTrue();
+            StatusReport r = ContractJson.readStatus(p.payload());
+            assertThat(r.host(host)).hasValueSatisfying(h -> {
+                assertThat(h.status()).isEqualTo(dev.mediawatch.contract.HostHealth.UP);
+                assertThat(h.services()).extracting(s -> s.service()).containsExactly("navidrome");
+            });
+        });
+    }
+
+    @Test
+    void refresh_asksEveryAgent_andReportsWhoAnswered() throws Exception {
+        HostId answers = newHost();
+        broker.publish(topics.availability(answers), Availability.ONLINE.payload(), true);
+        broker.publish(topics.state(answers), ContractJson.write(state(answers)), true);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/status").then()
+                .body("hosts.find { it.host == '" + answers + "' }.status", equalTo("up")));
+        broker.clearRecorded();
+
+        java.util.concurrent.CompletableFuture<io.restassured.response.Response> call = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> given().post("/api/refresh"));
+        // The agent's side: the command arrives with a request id; answer with a state that carries it.
+        TestBroker.Published command = await().atMost(WAIT).until(() -> broker.last(topics.command(answers,
+                dev.mediawatch.contract.Command.REFRESH)), java.util.Objects::nonNull);
+        CommandRequest request = ContractJson.readCommand(command.payload(), dev.mediawatch.contract.Command.REFRESH);
+        assertThat(request.requestId()).startsWith("refresh-");
+        assertThat(command.retained()).isFalse();
+        broker.publish(topics.state(answers), ContractJson.write(state(answers).with("10.0.0.9", request.requestId(), null)),
+                true);
+
+        io.restassured.response.Response response = call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        RefreshResult result = ContractJson.readRefresh(response.asByteArray());
+        assertThat(result.requestId()).isEqualTo(request.requestId());
+        assertThat(result.hosts()).filteredOn(h -> h.host().equals(answers)).singleElement().satisfies(h -> {
+            assertThat(h.answered()).isTrue();
+            assertThat(h.pass()).as(h.problems().toString()).isTrue();
+            assertThat(h.answerMs()).isNotNull();
+        });
+        assertThat(result.status().host(answers)).hasValueSatisfying(h -> assertThat(h.address()).isEqualTo("10.0.0.9"));
+        // Hosts of other tests have no agent: they did not answer within the 3 s timeout, and the whole refresh fails.
+        assertThat(result.hosts()).filteredOn(h -> !h.host().equals(answers)).allSatisfy(h -> {
+            assertThat(h.answered()).isFalse();
+            assertThat(h.problems()).contains("no answer within 3000 ms");
+        });
+        assertThat(result.pass()).isEqualTo(result.hosts().size() == 1);
+    }
+
+    @Test
+    void aDeletedRetainedMessage_forgetsTheHost() {
+        HostId host = newHost();
+        broker.publish(topics.availability(host), Availability.ONLINE.payload(), true);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/status").then()
+                .body("hosts.host", hasItem(host.value())));
+        broker.publish(topics.availability(host), new byte[0], true);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/status").then()
+                .body("hosts.host", not(hasItem(host.value()))));
+    }
+
+    @Test
+    void hostDetail_andGzip_andColour() {
+        HostId host = newHost();
+        broker.publish(topics.availability(host), Availability.ONLINE.payload(), true);
+        broker.publish(topics.state(host), ContractJson.write(state(host, c("bazarr", ContainerStatus.RUNNING,
+                ContainerHealth.NONE))), true);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/hosts/" + host + "/state").then().statusCode(200)
+                .body("containers.name", hasItem("bazarr")));
+        given().get("/api/hosts/" + host + "/mounts").then().statusCode(404);
+        given().get("/api/hosts/Not_Valid/state").then().statusCode(404);
+        given().header("Accept-Encoding", "gzip").get("/api/status").then().statusCode(200)
+                .header("Content-Encoding", "gzip").body("schema", equalTo("mediawatch.status"));
+        given().get("/status?color=always").then().statusCode(200).body(containsString("\u001b[32m✓"));
+    }
+
+    @Test
+    void statusGauges_areOnTheMetricsEndpoint() {
+        HostId host = newHost();
+        broker.publish(topics.availability(host), Availability.ONLINE.payload(), true);
+        broker.publish(topics.state(host), ContractJson.write(state(host, c("a", ContainerStatus.RUNNING, ContainerHealth.NONE),
+                c("b", ContainerStatus.EXITED, ContainerHealth.NONE))), true);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/metrics").then()
+                .body(containsString("mediawatch_containers{host=\"" + host + "\",state=\"running\"} 1.0"))
+                .body(containsString("mediawatch_containers{host=\"" + host + "\",state=\"exited\"} 1.0"))
+                .body(containsString("mediawatch_hosts{status=\"up\"}"))
+                .body(containsString("mediawatch_alerts_open{severity=\"critical\"}"))
+                .body(containsString("mediawatch_drift_gate_pass{gate=\"D110\"} 1.0"))
+                .body(containsString("mediawatch_checklist_pass{criterion=\"old-vm-gone\"} 1.0")));
     }
 
     @Test
     void readiness_reflectsTheBrokerConnection() {
-        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", hasItem("mediawatch-status")));
     }
 }

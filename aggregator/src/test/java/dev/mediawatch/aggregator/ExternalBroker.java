@@ -23,7 +23,7 @@ public class ExternalBroker implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         broker = TestBroker.start();
         return Map.of("mediawatch.mqtt.host", broker.host(), "mediawatch.mqtt.port", Integer.toString(broker.port()),
-                "mediawatch.status.max-hosts", "4");
+                "mediawatch.status.max-hosts", "12", "mediawatch.refresh.timeout", "3s");
     }
 
     @Override

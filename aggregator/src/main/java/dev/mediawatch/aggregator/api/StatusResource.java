@@ -1,42 +1,99 @@
 package dev.mediawatch.aggregator.api;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
+import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.refresh.RefreshService;
 import dev.mediawatch.aggregator.status.DashboardRenderer;
+import dev.mediawatch.aggregator.status.HostRecord;
 import dev.mediawatch.aggregator.status.StatusService;
+import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.StatusReport;
+import io.smallrye.common.annotation.NonBlocking;
 
-/** The unified status over HTTP: JSON for programs, a text dashboard for {@code curl}. */
+/**
+ * The unified status over HTTP: JSON for programs, a text dashboard for {@code curl}, each host's own reports,
+ * and {@code media.refresh}. The status is served from the last build; no request builds it.
+ */
 @Path("/")
 public class StatusResource {
 
-    private final StatusService status;
-    private final DashboardRenderer renderer = new DashboardRenderer();
+    private static final DashboardRenderer PLAIN = new DashboardRenderer(false);
+    private static final DashboardRenderer COLOR = new DashboardRenderer(true);
 
-    public StatusResource(StatusService status) {
+    private final StatusService status;
+    private final RefreshService refresh;
+    private final byte[] token;
+
+    public StatusResource(StatusService status, RefreshService refresh, AggregatorConfig config) {
         this.status = status;
+        this.refresh = refresh;
+        this.token = config.api().token().filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
 
-    /** The unified status, schema {@code mediawatch.status} (docs/contract.md). */
+    /** The unified status, schema {@code mediawatch.status} (docs/contract.md); gzip when the client takes it. */
     @GET
     @Path("api/status")
     @Produces(MediaType.APPLICATION_JSON)
-    public StatusReport json() {
-        return status.report();
+    @NonBlocking
+    public Response json(@HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding) {
+        StatusService.Snapshot s = status.snapshot();
+        if (acceptEncoding != null && acceptEncoding.contains("gzip")) {
+            return Response.ok(s.gzip()).header("Content-Encoding", "gzip").header("Vary", "Accept-Encoding").build();
+        }
+        return Response.ok(s.json()).header("Vary", "Accept-Encoding").build();
     }
 
-    /** The same, as the media.status dashboard. */
+    /** The same, as the media.status dashboard; {@code ?color=always} adds ANSI colour. */
     @GET
     @Path("status")
     @Produces(MediaType.TEXT_PLAIN + ";charset=utf-8")
-    public String text() {
-        return renderer.render(status.report());
+    public String text(@QueryParam("color") String color) {
+        StatusReport r = status.report();
+        return ("always".equals(color) ? COLOR : PLAIN).render(r);
+    }
+
+    /** A host's last state as its agent published it. */
+    @GET
+    @Path("api/hosts/{host}/state")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response state(@PathParam("host") String host) {
+        HostRecord r = record(host);
+        return r == null || r.state() == null ? notFound(host, "state") : Response.ok(ContractJson.write(r.state())).build();
+    }
+
+    /** A host's last mounts report as its agent published it. */
+    @GET
+    @Path("api/hosts/{host}/mounts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response mounts(@PathParam("host") String host) {
+        HostRecord r = record(host);
+        return r == null || r.mounts() == null ? notFound(host, "mounts") : Response.ok(ContractJson.write(r.mounts())).build();
+    }
+
+    /** A host's last I/O signals as its agent published them. */
+    @GET
+    @Path("api/hosts/{host}/io")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response io(@PathParam("host") String host) {
+        HostRecord r = record(host);
+        return r == null || r.io() == null ? notFound(host, "io") : Response.ok(ContractJson.write(r.io())).build();
     }
 
     /** Recent events from every agent, oldest first (bounded by mediawatch.status.recent-events). */
@@ -45,5 +102,41 @@ public class StatusResource {
     @Produces(MediaType.APPLICATION_JSON)
     public List<HostEvent> events() {
         return status.registry().recentEvents();
+    }
+
+    /**
+     * {@code media.refresh}: every agent collects now; answers when all did or the timeout passed. Needs
+     * {@code Authorization: Bearer <mediawatch.api.token>} when a token is configured.
+     */
+    @POST
+    @Path("api/refresh")
+    @Produces(MediaType.APPLICATION_JSON)
+    public CompletionStage<Response> refresh(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        if (!authorized(authorization)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(Response.status(Response.Status.UNAUTHORIZED)
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mediawatch\"")
+                    .type(MediaType.TEXT_PLAIN).entity("a valid bearer token is required (mediawatch.api.token)\n").build());
+        }
+        return refresh.refresh().thenApply(result -> Response.ok(ContractJson.write(result)).build());
+    }
+
+    private boolean authorized(String header) {
+        if (token == null) {
+            return true;
+        }
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        // Constant time: the comparison does not tell how much of a guess was right.
+        return MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HostRecord record(String host) {
+        return HostId.isValid(host) ? status.registry().host(HostId.of(host)) : null;
+    }
+
+    private static Response notFound(String host, String what) {
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_PLAIN)
+                .entity("no " + what + " known for host '" + dev.mediawatch.contract.Text.printable(host, 63) + "'\n").build();
     }
 }

@@ -1,6 +1,8 @@
 package dev.mediawatch.aggregator.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -23,6 +25,62 @@ public interface AggregatorConfig {
     Broker broker();
 
     Status status();
+
+    /**
+     * The service catalogue, {@code media.services.yaml}: what should run on which host. The drift gates and the
+     * services view judge by it; without it they use what each agent reports of its own catalogue. An invalid file
+     * stops startup with {@code file:line: problem}.
+     */
+    Optional<Path> catalogue();
+
+    Ingest ingest();
+
+    Drift drift();
+
+    Homeassistant homeassistant();
+
+    Api api();
+
+    Refresh refresh();
+
+    interface Ingest {
+        /** Payloads larger than this are refused ({@code too-large}). Default 524288 (512 KiB). */
+        @WithDefault("524288")
+        int maxPayloadBytes();
+    }
+
+    interface Drift {
+        /**
+         * The NFS mount locks of gate D107, each {@code SUBJECT:PATH:MODE} where the subject is a host id or a role.
+         * Default: the split plan's, download hosts have {@code /mnt/media} read-write, streaming hosts read-only.
+         */
+        @WithDefault("download:/mnt/media:rw,streaming:/mnt/media:ro")
+        List<String> mountLocks();
+    }
+
+    interface Homeassistant {
+        /** Home Assistant's MQTT discovery prefix; gate D110 audits the configs retained under it. Default {@code homeassistant}. */
+        @WithDefault("homeassistant")
+        String discoveryPrefix();
+
+        /** The most discovery configs held for the audit; further ones are refused. Default 10000. */
+        @WithDefault("10000")
+        int maxConfigs();
+    }
+
+    interface Api {
+        /**
+         * A bearer token that {@code POST /api/refresh} requires ({@code Authorization: Bearer <token>}). Without one,
+         * anyone who reaches the port may ask for a refresh. Never logged.
+         */
+        Optional<String> token();
+    }
+
+    interface Refresh {
+        /** How long {@code POST /api/refresh} waits for the agents' answers. Default 10 s. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
 
     interface Mqtt {
         /**
@@ -79,5 +137,23 @@ public interface AggregatorConfig {
         /** How many recent events {@code GET /api/events} keeps. Default 200. */
         @WithDefault("200")
         int recentEvents();
+
+        /**
+         * Hosts that must be gone (the split retired the old VM): left out of the status; the checklist fails while
+         * the broker still holds a retained message of theirs. Default {@code media-stack}.
+         */
+        @WithDefault("media-stack")
+        List<String> retiredHosts();
+
+        /** The status is republished to {@code <prefix>/status} when it changes (at most once a second) and this often. Default 30 s. */
+        @WithDefault("30s")
+        Duration publishInterval();
+
+        /**
+         * The largest status published to MQTT; a larger one goes out without the per-host service lists, marked
+         * {@code truncated}. Default 524288 (512 KiB, what readers accept).
+         */
+        @WithDefault("524288")
+        int maxPublishBytes();
     }
 }

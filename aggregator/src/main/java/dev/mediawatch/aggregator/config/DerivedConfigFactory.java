@@ -30,6 +30,8 @@ public class DerivedConfigFactory implements ConfigSourceFactory {
             }
         }
         // Otherwise AggregatorIdentity stops startup naming mediawatch.topic-prefix.
+        String discovery = value(context, "mediawatch.homeassistant.discovery-prefix");
+        derived.put("mp.messaging.incoming.homeassistant-in.topic", (discovery == null ? "homeassistant" : discovery) + "/#");
         String host = value(context, "mediawatch.mqtt.host");
         derived.put("mp.messaging.connector.smallrye-mqtt.host", host == null ? "127.0.0.1" : host);
         return List.of(new PropertiesConfigSource(derived, "mediawatch-derived", 50));

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
+import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
 import dev.mediawatch.aggregator.status.HostRegistry;
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.ContractJson;
@@ -20,32 +22,45 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Checks every incoming message against the contract and hands the good ones to the registry. A bad message
- * is refused with a reason, counted ({@code mediawatch_messages_rejected_total{kind,reason}}) and logged at
- * most once per 10 s per kind, so a flood costs counters, not log lines; it never touches the status.
- * Plain Java: the MQTT adapter calls {@link #accept(String, byte[])} and nothing else.
+ * is refused with a reason, counted ({@code mediawatch_ingest_rejected_total{kind,reason}}) and logged at most
+ * once per 10 s per kind, so a flood costs counters, not log lines; it never touches the status.
+ * An empty payload on a retained topic is the broker deleting that retained message: the host forgets that
+ * part. Plain Java: the MQTT adapter calls {@link #accept(String, byte[])} and {@link #discovery(String, byte[])}.
  */
 public final class Ingest {
 
     private static final Logger LOG = Logger.getLogger(Ingest.class);
+    /** The {@code kind} label of Home Assistant discovery configs. */
+    static final String HOMEASSISTANT = "homeassistant";
 
     private final Topics topics;
     private final HostRegistry registry;
+    private final DiscoveryConfigs discovery;
     private final MeterRegistry meters;
+    private final int maxBytes;
+    private final Runnable changed;
     private final Map<Topics.Kind, Counter> received = new EnumMap<>(Topics.Kind.class);
-    private final Map<Topics.Kind, LogThrottle> throttles = new EnumMap<>(Topics.Kind.class);
+    private final Counter discoveryReceived;
+    private final Map<String, LogThrottle> throttles = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
 
-    public Ingest(Topics topics, HostRegistry registry, MeterRegistry meters) {
+    public Ingest(Topics topics, HostRegistry registry, DiscoveryConfigs discovery, MeterRegistry meters, int maxBytes,
+            Runnable changed) {
         this.topics = topics;
         this.registry = registry;
+        this.discovery = discovery;
         this.meters = meters;
+        this.maxBytes = maxBytes;
+        this.changed = changed;
         for (Topics.Kind kind : Topics.Kind.values()) {
-            received.put(kind, Counter.builder("mediawatch_messages_received_total").tag("kind", kind.level())
-                    .description("messages accepted from agents, by topic kind").register(meters));
-            throttles.put(kind, new LogThrottle(Duration.ofSeconds(10)));
+            received.put(kind, Counter.builder("mediawatch_ingest_received_total").tag("kind", kind.level())
+                    .description("messages accepted, by topic kind").register(meters));
         }
+        discoveryReceived = Counter.builder("mediawatch_ingest_received_total").tag("kind", HOMEASSISTANT)
+                .description("messages accepted, by topic kind").register(meters);
     }
 
-    /** One message from the broker; never throws. */
+    /** One message from an agent topic; never throws. */
     public void accept(String topic, byte[] payload) {
         Optional<Topics.Ref> ref = topics.parse(topic);
         if (ref.isEmpty()) {
@@ -55,46 +70,72 @@ public final class Ingest {
         }
         Topics.Ref r = ref.get();
         try {
-            switch (r.kind()) {
-                case AVAILABILITY -> {
-                    Optional<Availability> a = Availability.parse(payload);
-                    if (a.isEmpty()) {
-                        throw new PayloadRejected(RejectReason.MALFORMED, "availability must be 'online' or 'offline'");
+            if ((payload == null || payload.length == 0) && r.kind() != Topics.Kind.EVENTS) {
+                registry.cleared(r.host(), r.kind());
+            } else {
+                switch (r.kind()) {
+                    case AVAILABILITY -> {
+                        if (payload.length > 16) {
+                            throw new PayloadRejected(RejectReason.TOO_LARGE, "availability is 'online' or 'offline', not "
+                                    + payload.length + " bytes");
+                        }
+                        Optional<Availability> a = Availability.parse(payload);
+                        if (a.isEmpty()) {
+                            throw new PayloadRejected(RejectReason.MALFORMED, "availability must be 'online' or 'offline'");
+                        }
+                        registry.availability(r.host(), a.get());
                     }
-                    registry.availability(r.host(), a.get());
+                    case STATE -> registry.state(ContractJson.readState(payload, r.host(), maxBytes));
+                    case EVENTS -> registry.event(ContractJson.readEvent(payload, r.host(), maxBytes));
+                    case MOUNTS -> registry.mounts(ContractJson.readMounts(payload, r.host(), maxBytes));
+                    case IO -> registry.io(ContractJson.readIo(payload, r.host(), maxBytes));
                 }
-                case STATE -> registry.state(ContractJson.readState(payload, r.host()));
-                case EVENTS -> registry.event(ContractJson.readEvent(payload, r.host()));
-                case MOUNTS -> registry.mounts(ContractJson.readMounts(payload, r.host()));
-                case IO -> registry.io(ContractJson.readIo(payload, r.host()));
             }
             received.get(r.kind()).increment();
+            changed.run();
         } catch (PayloadRejected e) {
-            reject(r.kind(), e.reason(), "from " + r.host() + ": " + e.getMessage());
+            reject(r.kind().level(), e.reason(), "from " + r.host() + ": " + e.getMessage());
         } catch (HostRegistry.Full e) {
-            reject(r.kind(), RejectReason.HOST_LIMIT, e.getMessage());
+            reject(r.kind().level(), RejectReason.HOST_LIMIT, e.getMessage());
         } catch (RuntimeException e) {
             // A bug must cost one message, not the subscription.
-            reject(r.kind(), RejectReason.INVALID, "from " + r.host() + ": " + e.getClass().getSimpleName());
+            reject(r.kind().level(), RejectReason.INVALID, "from " + r.host() + ": " + e.getClass().getSimpleName());
         }
     }
 
-    private void reject(Topics.Kind kind, RejectReason reason, String why) {
-        Counter.builder("mediawatch_messages_rejected_total").tag("kind", kind.level()).tag("reason", reason.wire())
-                .description("messages refused, by topic kind and reason").register(meters).increment();
-        long held = throttles.get(kind).tryLog(System.nanoTime());
+    /** One message under Home Assistant's discovery prefix (for gate D110); never throws. */
+    public void discovery(String topic, byte[] payload) {
+        try {
+            long before = discovery.version();
+            discovery.accept(topic, payload);
+            discoveryReceived.increment();
+            if (discovery.version() != before) {
+                changed.run();
+            }
+        } catch (PayloadRejected e) {
+            reject(HOMEASSISTANT, e.reason(), "on " + Text.printable(topic, 120) + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            reject(HOMEASSISTANT, RejectReason.INVALID, "on " + Text.printable(topic, 120) + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private void reject(String kind, RejectReason reason, String why) {
+        rejected.computeIfAbsent(kind + "/" + reason.wire(), k -> Counter.builder("mediawatch_ingest_rejected_total")
+                .tag("kind", kind).tag("reason", reason.wire())
+                .description("messages refused, by topic kind and reason").register(meters)).increment();
+        long held = throttles.computeIfAbsent(kind, k -> new LogThrottle(Duration.ofSeconds(10))).tryLog(System.nanoTime());
         if (held >= 0) {
-            LOG.warnf("refused %s message (%s) %s%s", kind.level(), reason.wire(), why,
+            LOG.warnf("refused %s message (%s) %s%s", kind, reason.wire(), why,
                     held > 0 ? "; " + held + " more refused since the last such line" : "");
         }
     }
 
-    private static Topics.Kind guessKind(String topic) {
+    private static String guessKind(String topic) {
         for (Topics.Kind kind : Topics.Kind.values()) {
             if (topic != null && topic.endsWith("/" + kind.level())) {
-                return kind;
+                return kind.level();
             }
         }
-        return Topics.Kind.STATE;
+        return Topics.Kind.STATE.level();
     }
 }

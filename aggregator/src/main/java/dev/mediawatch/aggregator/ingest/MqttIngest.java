@@ -48,6 +48,14 @@ public class MqttIngest {
         return accept(message);
     }
 
+    @Incoming("homeassistant-in")
+    public CompletionStage<Void> homeassistant(Message<byte[]> message) {
+        String topic = message.getMetadata(ReceivingMqttMessageMetadata.class)
+                .map(ReceivingMqttMessageMetadata::getTopic).orElse(null);
+        status.ingest().discovery(topic, message.getPayload());
+        return message.ack();
+    }
+
     private CompletionStage<Void> accept(Message<byte[]> message) {
         String topic = message.getMetadata(ReceivingMqttMessageMetadata.class)
                 .map(ReceivingMqttMessageMetadata::getTopic).orElse(null);

@@ -3,19 +3,28 @@ package dev.mediawatch.aggregator.status;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.Locale;
+import java.util.Map;
 
-import dev.mediawatch.contract.ContainerCounts;
-import dev.mediawatch.contract.ContainerState;
+import dev.mediawatch.contract.Alert;
+import dev.mediawatch.contract.AlertSeverity;
+import dev.mediawatch.contract.Check;
 import dev.mediawatch.contract.EngineState;
 import dev.mediawatch.contract.HostHealth;
 import dev.mediawatch.contract.HostStatus;
+import dev.mediawatch.contract.HostSummary;
+import dev.mediawatch.contract.MountHealth;
+import dev.mediawatch.contract.MountStatus;
+import dev.mediawatch.contract.ServiceStatus;
 import dev.mediawatch.contract.StatusReport;
+import dev.mediawatch.contract.StorageShare;
 
 /**
  * The unified status as a terminal dashboard ({@code GET /status}), in the shape of the owner's
- * {@code media.status} mock: box-drawn sections, ✓/✗ marks, counts. Pure: a report in, text out.
+ * {@code media.status} mock: box-drawn sections, ✓/✗ marks, counts, a {@code *} on parked or expected-stopped
+ * services. Plain text, or with ANSI colour. Pure: a report in, text out.
  */
 public final class DashboardRenderer {
 
@@ -24,35 +33,55 @@ public final class DashboardRenderer {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter SHORT_TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
+    private static final String RED = "\u001b[31m";
+    private static final String GREEN = "\u001b[32m";
+    private static final String YELLOW = "\u001b[33m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String RESET = "\u001b[0m";
+    /** How many evidence lines a failing gate or criterion shows before "... and N more". */
+    static final int EVIDENCE_LINES = 4;
+
+    private final boolean color;
+
+    public DashboardRenderer() {
+        this(false);
+    }
+
+    public DashboardRenderer(boolean color) {
+        this.color = color;
+    }
 
     public String render(StatusReport report) {
-        StringBuilder out = new StringBuilder(4096);
+        StringBuilder out = new StringBuilder(8192);
         vmSection(out, report);
         servicesSection(out, report);
-        ContainerCounts t = report.totals();
-        out.append(String.format("generated %s · %d host%s · %d containers, %d running%n", TIME.format(report.generatedAt()),
-                report.hosts().size(), report.hosts().size() == 1 ? "" : "s", t.total(), t.running()));
+        nfsSection(out, report);
+        storageSection(out, report);
+        alertsSection(out, report);
+        driftSection(out, report);
+        checklistSection(out, report);
+        HostSummary t = report.totals();
+        long up = report.hosts().stream().filter(h -> h.status() == HostHealth.UP).count();
+        out.append(String.format("generated %s · %d/%d hosts up · %d containers, %d running · %d alerts%n",
+                TIME.format(report.generatedAt()), up, report.hosts().size(), t.total(), t.running(), report.alerts().size()));
         return out.toString();
     }
 
     private void vmSection(StringBuilder out, StatusReport report) {
         List<String> lines = new ArrayList<>();
         if (report.hosts().isEmpty()) {
-            lines.add("no agent has reported yet");
+            lines.add("no agent has reported yet and the catalogue names no host");
         }
-        int nameWidth = Math.max(16, report.hosts().stream().mapToInt(h -> h.host().value().length()).max().orElse(0));
+        int nameWidth = nameWidth(report);
         for (HostStatus h : report.hosts()) {
-            String mark = h.status() == HostHealth.UP ? "✓" : "✗";
-            StringBuilder line = new StringBuilder(String.format("%-" + nameWidth + "s  %s %-5s", h.host(), mark,
-                    h.status().wire().toUpperCase(java.util.Locale.ROOT)));
-            if (h.since() != null) {
-                line.append("  since ").append(SHORT_TIME.format(h.since()));
-            }
-            if (h.role() != null) {
-                line.append("  ").append(h.role());
-            }
+            StringBuilder line = new StringBuilder(String.format("%-" + nameWidth + "s %s %-5s", h.host(),
+                    h.status() == HostHealth.UP ? "✓" : "✗", h.status().wire().toUpperCase(Locale.ROOT)));
+            line.append(h.since() == null ? "" : "  since " + SHORT_TIME.format(h.since()));
+            line.append("  ").append(h.address() == null ? "-" : h.address());
             if (h.agentVersion() != null) {
-                line.append("  v").append(h.agentVersion());
+                line.append("  agent ").append(h.agentVersion());
+            } else if (h.lastSeen() == null) {
+                line.append("  never reported");
             }
             lines.add(line.toString());
         }
@@ -62,44 +91,156 @@ public final class DashboardRenderer {
     private void servicesSection(StringBuilder out, StatusReport report) {
         List<String> lines = new ArrayList<>();
         if (report.hosts().isEmpty()) {
-            lines.add("no containers known");
+            lines.add("no services known");
         }
         for (HostStatus h : report.hosts()) {
             if (!lines.isEmpty()) {
                 lines.add("");
             }
-            ContainerCounts c = h.counts();
-            lines.add(String.format("%s:  %d total | %d running | %d exited | %d unhealthy", h.host(), c.total(),
-                    c.running(), c.exited(), c.unhealthy()));
+            HostSummary c = h.counts();
+            String counts = String.format("%d total | %d running | %d exited | %d unhealthy | %d missing", c.total(),
+                    c.running(), c.exited(), c.unhealthy(), c.missing());
+            if (h.host().value().length() + 2 + counts.length() <= WIDTH - 2) {
+                lines.add(h.host() + ": " + counts);
+            } else {
+                lines.add(h.host() + ":");
+                lines.add("  " + counts);
+            }
             EngineState engine = h.engine();
             if (engine != null && !engine.reachable()) {
                 lines.add("  ✗ engine unreachable since " + (engine.since() == null ? "?" : TIME.format(engine.since()))
-                        + ": " + engine.error());
+                        + (engine.error() == null ? "" : ": " + engine.error()));
             }
-            group(lines, "running", h.containers(), ContainerState::running, DashboardRenderer::runningLabel);
-            group(lines, "exited", h.containers(), ContainerState::exited,
-                    x -> x.exitCode() == null ? x.name() : x.name() + " (" + x.exitCode() + ")");
-            group(lines, "other", h.containers(), x -> !x.running() && !x.exited(),
-                    x -> x.name() + " (" + x.state().wire() + ")");
+            Map<String, List<ServiceStatus>> byCategory = new LinkedHashMap<>();
+            for (ServiceStatus s : h.services()) {
+                byCategory.computeIfAbsent(s.category() == null ? "not in catalogue" : s.category(),
+                        k -> new ArrayList<>()).add(s);
+            }
+            int labelWidth = byCategory.keySet().stream().mapToInt(String::length).max().orElse(0) + 1;
+            for (Map.Entry<String, List<ServiceStatus>> e : byCategory.entrySet()) {
+                String head = String.format("  %-" + labelWidth + "s %2d  ", e.getKey() + ":", e.getValue().size());
+                wrap(lines, head, e.getValue().stream().map(DashboardRenderer::serviceLabel).toList());
+            }
+        }
+        if (report.hosts().stream().anyMatch(h -> h.services().stream().anyMatch(ServiceStatus::parkedOrStopped))) {
+            lines.add("");
+            lines.add("* parked or expected stopped");
         }
         box(out, "SERVICES", lines);
     }
 
-    private static String runningLabel(ContainerState c) {
-        return switch (c.health()) {
-            case UNHEALTHY -> c.name() + " ✗unhealthy";
-            case STARTING -> c.name() + " (starting)";
-            default -> c.name();
-        };
+    private static String serviceLabel(ServiceStatus s) {
+        String name = s.service() + (s.parkedOrStopped() ? "*" : "");
+        if (s.problem() == null || (!s.catalogued() && s.problem().equals("not in the catalogue"))) {
+            // Unlisted containers have no expectation to fail; still say when one is not running.
+            return s.catalogued() || s.state().equals("running") ? name : name + " (" + s.state() + ")";
+        }
+        return name + " ✗" + (s.problem().equals(ServiceStatus.MISSING) ? "missing" : s.problem());
     }
 
-    private static void group(List<String> lines, String label, List<ContainerState> containers,
-            Predicate<ContainerState> which, java.util.function.Function<ContainerState, String> show) {
-        List<String> names = containers.stream().filter(which).map(show).toList();
-        if (names.isEmpty()) {
-            return;
+    private void nfsSection(StringBuilder out, StatusReport report) {
+        List<String> lines = new ArrayList<>();
+        int nameWidth = nameWidth(report);
+        int pathWidth = report.hosts().stream().flatMap(h -> h.mounts().stream()).mapToInt(m -> m.path().length())
+                .max().orElse(10);
+        for (HostStatus h : report.hosts()) {
+            if (h.mounts().isEmpty()) {
+                lines.add(String.format("%-" + nameWidth + "s %s", h.host(),
+                        h.lastSeen() == null ? "not reported" : "no mounts watched or reported"));
+                continue;
+            }
+            for (MountStatus m : h.mounts()) {
+                String mode = (m.mode() == null ? "--" : m.mode())
+                        + (m.expectedMode() == null ? "          " : " (want " + m.expectedMode() + ")");
+                String line = String.format("%-" + nameWidth + "s %-" + pathWidth + "s  %s  %s %-10s %s", h.host(),
+                        m.path(), mode, m.health() == MountHealth.OK ? "✓" : "✗",
+                        m.health().wire().toUpperCase(Locale.ROOT),
+                        m.freeBytes() == null ? "" : bytes(m.freeBytes()) + " free");
+                lines.add(line.stripTrailing());
+                for (String p : m.problems()) {
+                    lines.add("    " + p);
+                }
+            }
         }
-        String head = String.format("  %-9s", label + ":");
+        if (lines.isEmpty()) {
+            lines.add("no host reports mounts");
+        }
+        box(out, "NFS", lines);
+    }
+
+    private void storageSection(StringBuilder out, StatusReport report) {
+        List<String> lines = new ArrayList<>();
+        for (StorageShare s : report.storage()) {
+            lines.add(String.format("%s:  %s free / %s total (%.0f%% used)", s.source(), bytes(s.freeBytes()),
+                    bytes(s.totalBytes()), s.usedPct()));
+            wrap(lines, "    mounted on ", s.mountedBy());
+        }
+        if (lines.isEmpty()) {
+            lines.add("no mounted share reported");
+        }
+        box(out, "STORAGE", lines);
+    }
+
+    private void alertsSection(StringBuilder out, StatusReport report) {
+        List<String> lines = new ArrayList<>();
+        for (Alert a : report.alerts()) {
+            lines.add(String.format("%s %-8s %s  %s", a.severity() == AlertSeverity.CRITICAL ? "✗" : "!",
+                    a.severity().wire().toUpperCase(Locale.ROOT), a.since() == null ? "" : SHORT_TIME.format(a.since()),
+                    a.message()));
+        }
+        if (lines.isEmpty()) {
+            lines.add("✓ no open alerts");
+        }
+        box(out, "ALERTS", lines);
+    }
+
+    private void driftSection(StringBuilder out, StatusReport report) {
+        List<String> lines = new ArrayList<>();
+        long passing = report.drift().stream().filter(Check::pass).count();
+        lines.add(String.format("%s %d/%d gates pass", passing == report.drift().size() ? "✓" : "✗", passing,
+                report.drift().size()));
+        checks(lines, report.drift(), true);
+        box(out, "DRIFT", lines);
+    }
+
+    private void checklistSection(StringBuilder out, StatusReport report) {
+        List<String> lines = new ArrayList<>();
+        checks(lines, report.checklist(), false);
+        box(out, "SUCCESS CRITERIA", lines);
+    }
+
+    private static void checks(List<String> lines, List<Check> checks, boolean failingOnly) {
+        for (Check c : checks) {
+            if (c.pass() && failingOnly) {
+                continue;
+            }
+            lines.add((c.pass() ? "✓ " : "✗ ") + (failingOnly ? c.id() + " " : "") + c.name());
+            if (!c.pass()) {
+                c.evidence().stream().limit(EVIDENCE_LINES).forEach(e -> lines.add("    " + e));
+                if (c.evidence().size() > EVIDENCE_LINES) {
+                    lines.add("    ... and " + (c.evidence().size() - EVIDENCE_LINES) + " more (GET /api/status)");
+                }
+            }
+        }
+    }
+
+    private static int nameWidth(StatusReport report) {
+        return Math.max(15, report.hosts().stream().mapToInt(h -> h.host().value().length()).max().orElse(0));
+    }
+
+    /** Binary units as {@code df -h} writes them: 8.4T, 512M. */
+    static String bytes(long n) {
+        String units = "BKMGTPE";
+        double v = n;
+        int u = 0;
+        while (v >= 1024 && u < units.length() - 1) {
+            v /= 1024;
+            u++;
+        }
+        return u == 0 ? n + "B" : (v >= 10 ? String.format("%.0f", v) : String.format("%.1f", v)) + units.charAt(u);
+    }
+
+    private static void wrap(List<String> lines, String head, List<String> names) {
         StringBuilder line = new StringBuilder(head);
         boolean first = true;
         for (String name : names) {
@@ -115,13 +256,27 @@ public final class DashboardRenderer {
         lines.add(line.toString());
     }
 
-    private static void box(StringBuilder out, String title, List<String> lines) {
+    private void box(StringBuilder out, String title, List<String> lines) {
         String top = "┌─ " + title + " ";
         out.append(top).append("─".repeat(WIDTH + 1 - top.length())).append("┐\n");
         for (String line : lines) {
             String text = line.length() > WIDTH - 2 ? line.substring(0, WIDTH - 3) + "…" : line;
-            out.append("│ ").append(text).append(" ".repeat(WIDTH - 1 - text.length())).append("│\n");
+            out.append("│ ").append(paint(text)).append(" ".repeat(WIDTH - 1 - text.length())).append("│\n");
         }
         out.append("└").append("─".repeat(WIDTH)).append("┘\n\n");
+    }
+
+    /** Colour after padding, so escape codes never count as width. */
+    private String paint(String text) {
+        if (!color) {
+            return text;
+        }
+        return text.replace("✓", GREEN + "✓" + RESET)
+                .replace("✗", RED + "✗" + RESET)
+                .replace(" UP ", " " + GREEN + "UP" + RESET + " ")
+                .replace(" DOWN", " " + RED + BOLD + "DOWN" + RESET)
+                .replace(" STALE", " " + YELLOW + "STALE" + RESET)
+                .replace("CRITICAL", RED + BOLD + "CRITICAL" + RESET)
+                .replace("! WARNING", YELLOW + "! WARNING" + RESET);
     }
 }

@@ -7,6 +7,7 @@ import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.HostIo;
 import dev.mediawatch.contract.HostMounts;
 import dev.mediawatch.contract.HostState;
+import dev.mediawatch.contract.Topics;
 
 /**
  * What the aggregator holds of one host: immutable, replaced on every message.
@@ -45,5 +46,39 @@ public record HostRecord(HostId host, Availability availability, Instant availab
 
     HostRecord seen(Instant now) {
         return new HostRecord(host, availability, availabilitySince, state, stateReceivedAt, now, mounts, io);
+    }
+
+    /** The retained message of one kind was deleted from the broker (an empty retained payload). */
+    HostRecord cleared(Topics.Kind kind) {
+        return switch (kind) {
+            case AVAILABILITY -> new HostRecord(host, null, null, state, stateReceivedAt, lastSeen, mounts, io);
+            case STATE -> new HostRecord(host, availability, availabilitySince, null, null, lastSeen, mounts, io);
+            case MOUNTS -> new HostRecord(host, availability, availabilitySince, state, stateReceivedAt, lastSeen, null, io);
+            case IO -> new HostRecord(host, availability, availabilitySince, state, stateReceivedAt, lastSeen, mounts, null);
+            case EVENTS -> this;
+        };
+    }
+
+    /** Nothing retained is left of the host: the broker has forgotten it, and so does the aggregator. */
+    boolean empty() {
+        return availability == null && state == null && mounts == null && io == null;
+    }
+
+    /** The retained topics the broker still holds for the host, by kind. */
+    java.util.List<String> retainedKinds() {
+        java.util.List<String> kinds = new java.util.ArrayList<>();
+        if (availability != null) {
+            kinds.add(Topics.Kind.AVAILABILITY.level());
+        }
+        if (state != null) {
+            kinds.add(Topics.Kind.STATE.level());
+        }
+        if (mounts != null) {
+            kinds.add(Topics.Kind.MOUNTS.level());
+        }
+        if (io != null) {
+            kinds.add(Topics.Kind.IO.level());
+        }
+        return kinds;
     }
 }

@@ -1,78 +1,192 @@
 package dev.mediawatch.aggregator.status;
 
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
+import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
+import dev.mediawatch.aggregator.drift.Gates;
+import dev.mediawatch.contract.Alert;
+import dev.mediawatch.contract.AlertSeverity;
 import dev.mediawatch.contract.Availability;
-import dev.mediawatch.contract.ContainerCounts;
+import dev.mediawatch.contract.Check;
+import dev.mediawatch.contract.EngineState;
 import dev.mediawatch.contract.HostHealth;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.HostMounts;
 import dev.mediawatch.contract.HostState;
 import dev.mediawatch.contract.HostStatus;
+import dev.mediawatch.contract.MountHealth;
+import dev.mediawatch.contract.MountState;
+import dev.mediawatch.contract.MountStatus;
+import dev.mediawatch.contract.ServiceStatus;
 import dev.mediawatch.contract.StatusReport;
+import dev.mediawatch.contract.StorageShare;
 
 /**
- * Turns what the registry holds into the unified status at a given instant. Pure: the same records and
- * instant give the same report.
- *
- * <p>A host is {@code up} while its availability is {@code online} and its last state is younger than
- * {@code staleAfter}; {@code stale} when online with an older (or no) state; {@code down} when its
- * availability is {@code offline}, or when nothing at all arrived for {@code downAfter}. The last rule
- * catches a broker that lost the will (an agent that died while the broker was down).
+ * Builds the unified status from what the registry holds: host verdicts, services, mounts, storage, alerts,
+ * drift gates and the checklist. Pure apart from the {@link AlertBook} it keeps (since when each alert holds);
+ * called from one thread.
  */
 public final class StatusBuilder {
 
-    private final Duration staleAfter;
-    private final Duration downAfter;
+    private static final Set<String> NETWORK_FS = Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "glusterfs", "ceph",
+            "fuse.sshfs", "9p");
 
-    public StatusBuilder(Duration staleAfter, Duration downAfter) {
-        this.staleAfter = staleAfter;
-        this.downAfter = downAfter;
+    private final StatusRules rules;
+    private final AlertBook alerts = new AlertBook();
+
+    public StatusBuilder(StatusRules rules) {
+        this.rules = rules;
     }
 
-    public StatusReport build(Collection<HostRecord> records, Instant now) {
-        List<HostStatus> hosts = records.stream()
-                .sorted(Comparator.comparing(HostRecord::host))
-                .map(r -> host(r, now))
-                .toList();
-        return StatusReport.of(now, hosts);
+    public StatusRules rules() {
+        return rules;
     }
 
-    HostStatus host(HostRecord r, Instant now) {
-        HostState s = r.state();
-        HostHealth health;
-        Instant since;
-        Instant silentUntil = r.lastSeen().plus(downAfter);
-        if (r.availability() == Availability.OFFLINE) {
-            health = HostHealth.DOWN;
-            since = r.availabilitySince();
-        } else if (!now.isBefore(silentUntil)) {
-            health = HostHealth.DOWN;
-            since = silentUntil;
-        } else if (r.availability() == Availability.ONLINE && s != null
-                && now.isBefore(r.stateReceivedAt().plus(staleAfter))) {
-            health = HostHealth.UP;
-            since = r.availabilitySince();
-        } else {
-            // Online without a fresh state, or a state without any availability yet.
-            health = HostHealth.STALE;
-            Instant staleFrom = s == null ? r.lastSeen() : r.stateReceivedAt().plus(staleAfter);
-            since = r.availabilitySince() != null && r.availabilitySince().isAfter(staleFrom) ? r.availabilitySince() : staleFrom;
+    public StatusReport build(Collection<HostRecord> records, List<DiscoveryConfigs.Config> discovery, Instant now) {
+        Map<HostId, HostRecord> byHost = new TreeMap<>(Comparator.comparing(HostId::value));
+        Map<HostId, List<String>> retired = new TreeMap<>(Comparator.comparing(HostId::value));
+        for (HostRecord r : records) {
+            if (rules.retired().contains(r.host())) {
+                retired.put(r.host(), r.retainedKinds());
+            } else {
+                byHost.put(r.host(), r);
+            }
         }
-        return new HostStatus(
-                r.host(),
-                s == null ? null : s.role(),
-                health,
-                since,
-                r.availability(),
-                r.lastSeen(),
-                r.stateReceivedAt(),
-                s == null ? null : s.timestamp(),
-                s == null ? null : s.agentVersion(),
-                s == null ? null : s.engine(),
-                s == null ? ContainerCounts.ZERO : s.counts(),
-                s == null ? List.of() : s.containers());
+        for (HostId h : rules.catalogue().hosts()) {
+            if (!rules.retired().contains(h)) {
+                byHost.putIfAbsent(h, null);
+            }
+        }
+        List<HostStatus> hosts = new ArrayList<>(byHost.size());
+        List<Gates.Host> gateHosts = new ArrayList<>(byHost.size());
+        List<Alert> raised = new ArrayList<>();
+        for (Map.Entry<HostId, HostRecord> e : byHost.entrySet()) {
+            HostId id = e.getKey();
+            HostRecord r = e.getValue();
+            HostState s = r == null ? null : r.state();
+            ServiceView.Result view = ServiceView.of(id, s, rules.catalogue());
+            Verdict v = verdict(id, r, now);
+            List<MountStatus> mounts = r == null || r.mounts() == null ? List.of()
+                    : r.mounts().mounts().stream().map(MountStatus::of).toList();
+            HostStatus hs = new HostStatus(id, s == null ? null : s.role(), v.health, v.since,
+                    r == null ? null : r.availability(), r == null ? null : r.lastSeen(),
+                    r == null ? null : r.stateReceivedAt(), s == null ? null : s.timestamp(),
+                    s == null ? null : s.agentVersion(), s == null ? null : s.address(), s == null ? null : s.engine(),
+                    view.counts(), view.services(), mounts);
+            hosts.add(hs);
+            gateHosts.add(new Gates.Host(id, hs.role(), v.health, s, r == null ? null : r.mounts(), view));
+            raise(raised, hs, v);
+        }
+        Gates.Inputs in = new Gates.Inputs(gateHosts, rules.catalogue(), rules.locks(), discovery,
+                rules.discoveryPrefix(), retired, rules.topicPrefix());
+        List<Check> drift = Gates.drift(in);
+        List<Check> checklist = Gates.checklist(in, drift);
+        return StatusReport.of(now, hosts, storage(byHost), alerts.update(raised, now), drift, checklist);
+    }
+
+    private record Verdict(HostHealth health, Instant since, String why) {
+    }
+
+    private Verdict verdict(HostId id, HostRecord r, Instant now) {
+        if (r == null) {
+            Instant graceEnd = rules.startedAt().plus(rules.staleAfter());
+            return now.isBefore(graceEnd)
+                    ? new Verdict(HostHealth.STALE, rules.startedAt(), "not heard from yet")
+                    : new Verdict(HostHealth.DOWN, rules.startedAt(), "never heard from since the aggregator started");
+        }
+        HostState s = r.state();
+        Instant silentUntil = r.lastSeen().plus(rules.downAfter());
+        if (r.availability() == Availability.OFFLINE) {
+            return new Verdict(HostHealth.DOWN, r.availabilitySince(), "its agent is offline");
+        }
+        if (!now.isBefore(silentUntil)) {
+            return new Verdict(HostHealth.DOWN, silentUntil, "nothing heard for " + rules.downAfter().toSeconds() + " s");
+        }
+        if (r.availability() == Availability.ONLINE && s != null && now.isBefore(r.stateReceivedAt().plus(rules.staleAfter()))) {
+            return new Verdict(HostHealth.UP, r.availabilitySince(), null);
+        }
+        // Online without a fresh state, or a state without any availability yet.
+        Instant staleFrom = s == null ? r.lastSeen() : r.stateReceivedAt().plus(rules.staleAfter());
+        Instant since = r.availabilitySince() != null && r.availabilitySince().isAfter(staleFrom) ? r.availabilitySince() : staleFrom;
+        return new Verdict(HostHealth.STALE, since, s == null ? "no state received" : "no state for "
+                + rules.staleAfter().toSeconds() + " s");
+    }
+
+    private static void raise(List<Alert> out, HostStatus h, Verdict v) {
+        String host = h.host().value();
+        if (h.status() != HostHealth.UP) {
+            boolean down = h.status() == HostHealth.DOWN;
+            out.add(new Alert("host:" + host, "host", down ? AlertSeverity.CRITICAL : AlertSeverity.WARNING, h.host(), null,
+                    host + " is " + h.status().wire() + ": " + v.why, v.since));
+            if (down) {
+                // What a down host last said is history, not news: one alert for the host.
+                return;
+            }
+        }
+        EngineState engine = h.engine();
+        if (engine != null && !engine.reachable()) {
+            out.add(new Alert("engine:" + host, "engine", AlertSeverity.CRITICAL, h.host(), null,
+                    host + ": container engine unreachable" + (engine.error() == null ? "" : ": " + engine.error()),
+                    null));
+        }
+        for (MountStatus m : h.mounts()) {
+            if (m.health() != MountHealth.OK) {
+                AlertSeverity sev = m.health() == MountHealth.DEGRADED ? AlertSeverity.WARNING : AlertSeverity.CRITICAL;
+                out.add(new Alert("mount:" + host + ":" + m.path(), "mount", sev, h.host(), m.path(),
+                        host + " " + m.path() + " is " + m.health().wire()
+                                + (m.problems().isEmpty() ? "" : ": " + String.join("; ", m.problems())), null));
+            }
+        }
+        for (ServiceStatus s : h.services()) {
+            if (s.problem() == null || !s.catalogued()) {
+                continue;
+            }
+            boolean critical = ServiceStatus.MISSING.equals(s.problem()) || s.problem().startsWith("exited");
+            out.add(new Alert("service:" + host + ":" + s.service(), "service",
+                    critical ? AlertSeverity.CRITICAL : AlertSeverity.WARNING, h.host(), s.service(),
+                    s.service() + " on " + host + ": " + s.problem(), null));
+        }
+    }
+
+    /** Network shares once by source; anything else once per host and path. The freshest report's figures. */
+    private static List<StorageShare> storage(Map<HostId, HostRecord> hosts) {
+        record Seen(MountState m, Instant at, String where) {
+        }
+        Map<String, List<Seen>> bySource = new TreeMap<>();
+        for (HostRecord r : hosts.values()) {
+            HostMounts hm = r == null ? null : r.mounts();
+            if (hm == null) {
+                continue;
+            }
+            for (MountState m : hm.mounts()) {
+                if (!m.mounted() || m.source() == null) {
+                    continue;
+                }
+                String where = r.host() + ":" + m.path();
+                String key = m.fsType() != null && NETWORK_FS.contains(m.fsType()) ? m.source() : where;
+                bySource.computeIfAbsent(key, k -> new ArrayList<>()).add(new Seen(m, hm.timestamp(), where));
+            }
+        }
+        List<StorageShare> out = new ArrayList<>();
+        bySource.forEach((source, seen) -> {
+            Seen freshest = seen.stream().filter(x -> x.m().space() != null).max(Comparator.comparing(Seen::at)).orElse(null);
+            if (freshest == null) {
+                return;
+            }
+            TreeSet<String> where = new TreeSet<>();
+            seen.forEach(x -> where.add(x.where()));
+            var space = freshest.m().space();
+            out.add(new StorageShare(source, freshest.m().fsType(), space.availableBytes(), space.totalBytes(),
+                    space.usedPct(), List.copyOf(where)));
+        });
+        return out;
     }
 }

@@ -1,41 +1,157 @@
 package dev.mediawatch.aggregator.status;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
+import dev.mediawatch.aggregator.drift.MountLock;
 import dev.mediawatch.aggregator.ingest.Ingest;
-import dev.mediawatch.contract.HostHealth;
+import dev.mediawatch.aggregator.publish.MqttPublisher;
+import dev.mediawatch.catalogue.ServiceCatalogue;
+import dev.mediawatch.contract.ContractJson;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.LogThrottle;
 import dev.mediawatch.contract.StatusReport;
 import dev.mediawatch.contract.Topics;
-import dev.mediawatch.aggregator.config.Gauges;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
 
-/** Holds the registry and builds the status on demand; the Quarkus-facing wiring of the plain classes. */
+/**
+ * Holds the registry and keeps the unified status built. One thread ({@code mediawatch-status}) builds it: soon
+ * after a change (100 ms, so a burst costs one build) and every second (host verdicts age with time). Readers
+ * get the last built report and its JSON, never build; that keeps {@code GET /api/status} cheap however many
+ * hosts publish. After a build the status goes to {@code <prefix>/status}, retained, when it changed (at most
+ * once a second, and not in the first 2 s after start while retained messages arrive) and every publish
+ * interval.
+ */
 @ApplicationScoped
 public class StatusService {
 
+    private static final Logger LOG = Logger.getLogger(StatusService.class);
+    static final long DEBOUNCE_MS = 100;
+    static final long SETTLE_MS = 2000;
+
+    /** A built status with its encodings. */
+    public static final class Snapshot {
+        private final StatusReport report;
+        private final byte[] json;
+        private volatile byte[] gzip;
+
+        Snapshot(StatusReport report) {
+            this.report = report;
+            this.json = ContractJson.write(report);
+        }
+
+        public StatusReport report() {
+            return report;
+        }
+
+        public byte[] json() {
+            return json;
+        }
+
+        /** The JSON gzip-compressed, computed once per snapshot on first use. */
+        public byte[] gzip() {
+            byte[] g = gzip;
+            if (g == null) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 8 + 64);
+                try (GZIPOutputStream z = new GZIPOutputStream(out, 8192)) {
+                    z.write(json);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                g = out.toByteArray();
+                gzip = g;
+            }
+            return g;
+        }
+    }
+
     private final HostRegistry registry;
+    private final DiscoveryConfigs discovery;
     private final StatusBuilder builder;
     private final Ingest ingest;
+    private final Topics topics;
+    private final MqttPublisher publisher;
+    private final AggregatorConfig config;
     private final Clock clock = Clock.systemUTC();
+    private final StatusGauges gauges;
+    private final Timer buildTimer;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final LogThrottle failureLog = new LogThrottle(java.time.Duration.ofMinutes(1));
+    private final long startedNanos = System.nanoTime();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mediawatch-status");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Snapshot snapshot;
+    private volatile long builtNanos;
+    // Status thread only:
+    private StatusReport lastPublished;
+    private long lastPublishNanos;
 
-    public StatusService(AggregatorConfig config, MeterRegistry meters) {
-        Topics topics;
+    public StatusService(AggregatorConfig config, MeterRegistry meters, ServiceCatalogue catalogue,
+            MqttPublisher publisher) {
+        this.config = config;
+        this.publisher = publisher;
         try {
             topics = Topics.withPrefix(config.topicPrefix());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("mediawatch.topic-prefix: " + e.getMessage(), e);
         }
-        this.registry = new HostRegistry(clock, config.status().maxHosts(), config.status().recentEvents());
-        this.builder = new StatusBuilder(config.status().staleAfter(), config.status().downAfter());
-        this.ingest = new Ingest(topics, registry, meters);
-        for (HostHealth h : HostHealth.values()) {
-            Gauges.replace(meters, "mediawatch_hosts", "hosts by status", Tags.of("status", h.wire()), this,
-                    s -> s.count(h));
+        List<MountLock> locks;
+        try {
+            locks = config.drift().mountLocks().stream().map(MountLock::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mediawatch.drift.mount-locks: " + e.getMessage(), e);
         }
+        Set<HostId> retired;
+        try {
+            retired = config.status().retiredHosts().stream().filter(s -> !s.isBlank() && !s.equals("none"))
+                    .map(HostId::of).collect(Collectors.toUnmodifiableSet());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mediawatch.status.retired-hosts: " + e.getMessage(), e);
+        }
+        this.registry = new HostRegistry(clock, config.status().maxHosts(), config.status().recentEvents());
+        this.discovery = new DiscoveryConfigs(config.homeassistant().discoveryPrefix(), config.homeassistant().maxConfigs(),
+                config.ingest().maxPayloadBytes());
+        this.builder = new StatusBuilder(new StatusRules(config.status().staleAfter(), config.status().downAfter(),
+                clock.instant(), catalogue, retired, locks, topics.prefix(), discovery.prefix()));
+        this.ingest = new Ingest(topics, registry, discovery, meters, config.ingest().maxPayloadBytes(), this::changed);
+        this.gauges = new StatusGauges(meters);
+        this.buildTimer = Timer.builder("mediawatch_status_build_seconds").description("time to build the unified status")
+                .register(meters);
+        build();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        thread.scheduleAtFixedRate(this::buildSafely, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        thread.shutdownNow();
     }
 
     public Ingest ingest() {
@@ -46,11 +162,90 @@ public class StatusService {
         return registry;
     }
 
-    public StatusReport report() {
-        return builder.build(registry.hosts(), clock.instant());
+    public Topics topics() {
+        return topics;
     }
 
-    private double count(HostHealth health) {
-        return report().hosts().stream().filter(h -> h.status() == health).count();
+    /** The last built status. */
+    public StatusReport report() {
+        return snapshot.report();
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Nanoseconds since the last build (the health check's "state fresh"). */
+    public long ageNanos() {
+        return System.nanoTime() - builtNanos;
+    }
+
+    /** Builds now on the status thread; completes with the fresh report. */
+    public CompletableFuture<StatusReport> rebuildNow() {
+        return CompletableFuture.supplyAsync(() -> {
+            build();
+            return snapshot.report();
+        }, thread);
+    }
+
+    /** A message changed the registry: build soon, once for a whole burst. Called on the ingest thread. */
+    void changed() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                thread.schedule(this::buildSafely, DEBOUNCE_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                scheduled.set(false);
+            }
+        }
+    }
+
+    private void buildSafely() {
+        try {
+            build();
+            publishIfDue();
+        } catch (RuntimeException e) {
+            // A bug must cost one build, never the schedule (an exception would end the periodic task).
+            long held = failureLog.tryLog(System.nanoTime());
+            if (held >= 0) {
+                LOG.errorf(e, "building the status failed%s", held > 0 ? " (" + held + " more since the last such line)" : "");
+            }
+        }
+    }
+
+    private synchronized void build() {
+        scheduled.set(false);
+        long start = System.nanoTime();
+        StatusReport report = builder.build(registry.hosts(), discovery.all(), clock.instant());
+        snapshot = new Snapshot(report);
+        builtNanos = System.nanoTime();
+        buildTimer.record(builtNanos - start, TimeUnit.NANOSECONDS);
+        gauges.update(report);
+    }
+
+    private void publishIfDue() {
+        long now = System.nanoTime();
+        if (now - startedNanos < TimeUnit.MILLISECONDS.toNanos(SETTLE_MS)) {
+            return;
+        }
+        StatusReport report = snapshot.report();
+        StatusReport comparable = new StatusReport(report.schema(), report.version(), Instant.EPOCH, report.hosts(),
+                report.totals(), report.storage(), report.alerts(), report.drift(), report.checklist(), null);
+        boolean changed = !comparable.equals(lastPublished);
+        boolean due = lastPublished == null || now - lastPublishNanos >= config.status().publishInterval().toNanos();
+        if (!(changed && now - lastPublishNanos >= TimeUnit.SECONDS.toNanos(1)) && !due) {
+            return;
+        }
+        byte[] payload = snapshot.json();
+        if (payload.length > config.status().maxPublishBytes()) {
+            payload = ContractJson.write(report.withoutServices());
+        }
+        lastPublished = comparable;
+        lastPublishNanos = now;
+        publisher.publish(topics.status(), payload, true).whenComplete((ok, error) -> {
+            if (error != null) {
+                // Not on the broker: try again at the next build (every second while the broker is away).
+                thread.execute(() -> lastPublished = null);
+            }
+        });
     }
 }

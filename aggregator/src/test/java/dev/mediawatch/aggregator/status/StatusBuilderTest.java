@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.ContainerHealth;
 import dev.mediawatch.contract.ContainerState;
@@ -29,7 +31,8 @@ class StatusBuilderTest {
 
     final MutableClock clock = new MutableClock(T0);
     final HostRegistry registry = new HostRegistry(clock, 3, 5);
-    final StatusBuilder builder = new StatusBuilder(Duration.ofSeconds(90), Duration.ofMinutes(5));
+    final StatusBuilder builder = new StatusBuilder(new StatusRules(Duration.ofSeconds(90),
+            Duration.ofMinutes(5), T0, ServiceCatalogue.EMPTY, Set.of(), List.of(), "mediawatch", "homeassistant"));
 
     static HostState state(HostId host, ContainerState... containers) {
         return HostState.of(host, "download", "0.1.0", T0, new EngineState(true, "20.10", "1.41", null, T0),
@@ -41,7 +44,7 @@ class StatusBuilderTest {
     }
 
     HostStatus only() {
-        StatusReport r = builder.build(registry.hosts(), clock.instant());
+        StatusReport r = builder.build(registry.hosts(), List.of(), clock.instant());
         assertThat(r.hosts()).hasSize(1);
         return r.hosts().get(0);
     }
@@ -108,7 +111,7 @@ class StatusBuilderTest {
         registry.state(state(ST, c("j", ContainerStatus.RUNNING, ContainerHealth.NONE)));
         registry.state(state(DL, c("s", ContainerStatus.RUNNING, ContainerHealth.NONE)));
         registry.availability(HostId.of("third"), Availability.ONLINE);
-        StatusReport r = builder.build(registry.hosts(), clock.instant());
+        StatusReport r = builder.build(registry.hosts(), List.of(), clock.instant());
         assertThat(r.hosts()).extracting(h -> h.host().value()).containsExactly("download-stack", "streaming-stack", "third");
         assertThat(r.totals().running()).isEqualTo(2);
         assertThatThrownBy(() -> registry.availability(HostId.of("fourth"), Availability.ONLINE))
