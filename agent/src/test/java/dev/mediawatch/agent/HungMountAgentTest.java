@@ -77,11 +77,13 @@ class HungMountAgentTest {
         int threadsAtStart = ManagementFactory.getThreadMXBean().getThreadCount();
         int ioAtStart = broker.messages(topics.io(host)).size();
         int stateAtStart = broker.messages(topics.state(host)).size();
-        long minutes = Long.getLong("mwtest.hung.minutes", 5);
+        // Fractions allowed (-Dmwtest.hung.minutes=0.2 for 12 s): Long.getLong read "0.2" as the default.
+        double minutes = Double.parseDouble(System.getProperty("mwtest.hung.minutes", "5"));
+        Duration hungFor = Duration.ofMillis(Math.round(minutes * 60_000));
         AtomicInteger maxThreads = new AtomicInteger(threadsAtStart);
         Instant watchStart = Instant.now();
         await("still hung, everything else on time, threads bounded, for " + minutes + " min")
-                .during(Duration.ofMinutes(minutes)).atMost(Duration.ofMinutes(minutes).plusSeconds(30))
+                .during(hungFor).atMost(hungFor.plusSeconds(30))
                 .pollInterval(Duration.ofSeconds(5))
                 .until(() -> {
                     Instant now = Instant.now();
@@ -104,7 +106,7 @@ class HungMountAgentTest {
         assertThat(broker.messages(topics.state(host)).size() - stateAtStart)
                 .as("container states in %d s at a 2 s publish interval", elapsed).isGreaterThan((int) (elapsed / 2 * 0.8));
         assertThat(hostWatch().mountCallThreads()).as("one call stuck on the hung mount, at most one for /").isLessThanOrEqualTo(2);
-        assertThat(maxThreads.get()).as("JVM threads over %d min (at the start %d)", minutes, threadsAtStart)
+        assertThat(maxThreads.get()).as("JVM threads over %s min (at the start %d)", minutes, threadsAtStart)
                 .isLessThanOrEqualTo(threadsAtStart + 8);
 
         fuse.release();
