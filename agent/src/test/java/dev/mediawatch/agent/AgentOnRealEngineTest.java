@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -177,6 +178,23 @@ class AgentOnRealEngineTest {
                 ContractJson.write(CommandRequest.of(Command.REFRESH, "r-" + suffix, java.time.Instant.now())), false);
         // The periodic republish is every 2 s here; the refresh must come well before two of them.
         await().atMost(Duration.ofMillis(1500)).until(() -> broker.messages(topics.state(host)).size() > before);
+        // The state answering it carries its id; the ordinary publishes after it do not.
+        await().atMost(Duration.ofMillis(1500)).until(() -> states(before).stream()
+                .anyMatch(s -> ("r-" + suffix).equals(s.requestId())));
+        int answered = broker.messages(topics.state(host)).size();
+        await().atMost(WAIT).until(() -> broker.messages(topics.state(host)).size() >= answered + 2);
+        assertThat(states(answered)).extracting(HostState::requestId).containsOnlyNulls();
+        assertThat(states(before)).filteredOn(s -> s.requestId() != null).singleElement()
+                .extracting(HostState::requestId).isEqualTo("r-" + suffix);
+
+        // Two refreshes coalescing into one collection: the later id is the one answered.
+        int beforePair = broker.messages(topics.state(host)).size();
+        broker.publish(topics.command(host, Command.REFRESH),
+                ContractJson.write(CommandRequest.of(Command.REFRESH, "first-" + suffix, java.time.Instant.now())), false);
+        broker.publish(topics.command(host, Command.REFRESH),
+                ContractJson.write(CommandRequest.of(Command.REFRESH, "second-" + suffix, java.time.Instant.now())), false);
+        await().atMost(Duration.ofMillis(1500)).until(() -> states(beforePair).stream()
+                .anyMatch(s -> ("second-" + suffix).equals(s.requestId())));
 
         broker.publish(topics.command(host, Command.REFRESH), "{not json", false);
         broker.publish("mediawatch/" + host + "/cmd/reboot", "", false);
@@ -201,6 +219,25 @@ class AgentOnRealEngineTest {
                 .body(containsString("\"schema\":\"mediawatch.host-state\""))
                 .body(containsString("\"host\":\"test-agent\""))
                 .body(containsString("\"reachable\":true"));
+    }
+
+    @Test
+    void everyStateCarriesTheHostsAddress_theFirstNonLoopbackIpv4ByDefault() throws Exception {
+        await().atMost(WAIT).until(() -> broker.last(topics.state(host)) != null);
+        String expected = dev.mediawatch.agent.config.HostAddress.detect().orElse(null);
+        assertThat(expected).as("this machine has a non-loopback IPv4 address").isNotNull();
+        assertThat(wire().state().address()).isEqualTo(expected);
+    }
+
+    /** The states published after the first {@code skip}, read through the contract. */
+    private List<HostState> states(int skip) {
+        return broker.messages(topics.state(host)).stream().skip(skip).map(m -> {
+            try {
+                return ContractJson.readState(m.payload(), host);
+            } catch (dev.mediawatch.contract.PayloadRejected e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
     }
 
     private AgentWire wire() {

@@ -51,6 +51,9 @@ public record ContainerState(
 
     public ContainerState {
         ports = ports == null ? List.of() : List.copyOf(ports);
+        if (restartCount < 0) {
+            throw new IllegalArgumentException("restartCount must not be negative");
+        }
         Objects.requireNonNull(name, "container name");
         state = state == null ? ContainerStatus.UNKNOWN : state;
         health = health == null ? ContainerHealth.NONE : health;

@@ -26,14 +26,31 @@ public record HostSummary(int total, int running, int exited, int unhealthy, int
     public static final HostSummary ZERO = new HostSummary(0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
     public HostSummary {
+        if ((total | running | exited | unhealthy | missing | parked | unknown | restarting) < 0) {
+            throw new IllegalArgumentException("counts must not be negative");
+        }
+        if (byCategory != null) {
+            for (Map.Entry<String, Integer> e : byCategory.entrySet()) {
+                if (e.getKey() == null || e.getValue() == null || e.getValue() < 0) {
+                    throw new IllegalArgumentException("byCategory counts must be non-negative integers");
+                }
+            }
+        }
         byCategory = byCategory == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(byCategory));
     }
 
     /** Both summed, categories merged. */
     public HostSummary plus(HostSummary o) {
         Map<String, Integer> categories = new TreeMap<>(byCategory);
-        o.byCategory.forEach((k, v) -> categories.merge(k, v, Integer::sum));
-        return new HostSummary(total + o.total, running + o.running, exited + o.exited, unhealthy + o.unhealthy,
-                missing + o.missing, parked + o.parked, unknown + o.unknown, restarting + o.restarting, categories);
+        o.byCategory.forEach((k, v) -> categories.merge(k, v, HostSummary::add));
+        return new HostSummary(add(total, o.total), add(running, o.running), add(exited, o.exited),
+                add(unhealthy, o.unhealthy), add(missing, o.missing), add(parked, o.parked), add(unknown, o.unknown),
+                add(restarting, o.restarting), categories);
+    }
+
+    /** Saturating: totals of absurd (but valid) counts stay at the maximum instead of wrapping negative. */
+    private static int add(int a, int b) {
+        long sum = (long) a + b;
+        return sum > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) sum;
     }
 }

@@ -10,4 +10,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({ "service", "category" })
 public record MissingService(String service, String category) {
+
+    public MissingService {
+        java.util.Objects.requireNonNull(service, "service");
+    }
 }

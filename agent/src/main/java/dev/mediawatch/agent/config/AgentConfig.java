@@ -46,6 +46,13 @@ public interface AgentConfig {
      */
     Optional<java.nio.file.Path> catalogue();
 
+    /**
+     * The address this host is reached at, published in every state ({@code address}) for the dashboard and
+     * Home Assistant: an IP address or a DNS name. Default: the machine's first non-loopback IPv4 address on an
+     * interface that is up (looked up once at startup); none when it has none.
+     */
+    Optional<String> address();
+
     Mqtt mqtt();
 
     Docker docker();

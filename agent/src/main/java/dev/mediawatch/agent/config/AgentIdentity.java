@@ -21,6 +21,7 @@ public class AgentIdentity {
     private final String role;
     private final String version;
     private final Topics topics;
+    private final String address;
 
     public AgentIdentity(AgentConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
@@ -40,6 +41,16 @@ public class AgentIdentity {
                     + " is too short; use at least 1s");
         }
         this.version = version;
+        this.address = config.address().map(AgentIdentity::checkAddress).orElseGet(() -> HostAddress.detect().orElse(null));
+    }
+
+    private static String checkAddress(String configured) {
+        String a = configured.strip();
+        if (a.isEmpty() || a.length() > 253 || !a.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("mediawatch.address: '" + dev.mediawatch.contract.Text.printable(configured, 60)
+                    + "' is not an address; use an IP address or a host name, without spaces");
+        }
+        return a;
     }
 
     public HostId host() {
@@ -56,5 +67,13 @@ public class AgentIdentity {
 
     public Topics topics() {
         return topics;
+    }
+
+    /**
+     * The address this host is reached at: {@code mediawatch.address}, else the first non-loopback IPv4 address
+     * found at startup ({@link HostAddress}); null when neither.
+     */
+    public String address() {
+        return address;
     }
 }

@@ -47,6 +47,8 @@ public class ContainerCollector implements AutoCloseable {
     private final ThreadPoolExecutor worker;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AtomicBoolean forcePending = new AtomicBoolean();
+    /** The refresh request the next collection answers; the latest one wins when several coalesce. */
+    private final java.util.concurrent.atomic.AtomicReference<String> requestPending = new java.util.concurrent.atomic.AtomicReference<>();
 
     private volatile HostState last;
     private volatile Map<String, ContainerState> lastByName = Map.of();
@@ -57,11 +59,14 @@ public class ContainerCollector implements AutoCloseable {
     private final RestartLoops restartLoops;
     private final Transitions transitions;
     private final java.util.function.Supplier<List<dev.mediawatch.contract.ServiceProbe>> probes;
+    private final String address;
 
+    /** @param address the host's address for every state, or null */
     public ContainerCollector(DockerEngine engine, HostId host, String role, String agentVersion, Clock clock, Sink sink,
             ServiceCatalogue catalogue, int loopRestarts, java.time.Duration loopWindow,
-            java.util.function.Supplier<List<dev.mediawatch.contract.ServiceProbe>> probes) {
+            java.util.function.Supplier<List<dev.mediawatch.contract.ServiceProbe>> probes, String address) {
         this.probes = probes;
+        this.address = address;
         this.catalogue = catalogue;
         this.restartLoops = new RestartLoops(loopRestarts, loopWindow);
         this.transitions = new Transitions(host);
@@ -83,6 +88,18 @@ public class ContainerCollector implements AutoCloseable {
      * (the periodic republish and the refresh command).
      */
     public void request(boolean force) {
+        request(force, null);
+    }
+
+    /**
+     * The same, for a refresh request: the next state published carries {@code requestId} (and is published
+     * whatever changed); later ones do not. When several requests coalesce into one collection, the latest id
+     * is the one answered.
+     */
+    public void request(boolean force, String requestId) {
+        if (requestId != null) {
+            requestPending.set(requestId);
+        }
         if (force) {
             forcePending.set(true);
         }
@@ -119,7 +136,9 @@ public class ContainerCollector implements AutoCloseable {
 
     private void collect() {
         pending.set(false);
-        boolean force = forcePending.getAndSet(false);
+        // The id first: a state carrying one is always published (its asker waits for it).
+        String requestId = requestPending.getAndSet(null);
+        boolean force = forcePending.getAndSet(false) || requestId != null;
         Instant now = clock.instant();
         EngineState engineState;
         List<ContainerState> containers;
@@ -157,11 +176,11 @@ public class ContainerCollector implements AutoCloseable {
         ServiceJoin.Result joined = ServiceJoin.join(host, catalogue, marked);
         containers = joined.containers();
         HostState state = HostState.of(host, role, agentVersion, now, engineState, containers, joined.missing(),
-                joined.summary(), probes.get());
+                joined.summary(), probes.get()).with(address, null, null);
         last = state;
         lastByName = containers.stream().collect(Collectors.toUnmodifiableMap(ContainerState::name, c -> c, (a, b) -> a));
         try {
-            sink.state(state, force);
+            sink.state(requestId == null ? state : state.with(address, requestId, state.envAudit()), force);
         } catch (RuntimeException e) {
             LOG.warnf("could not hand on the state: %s", EngineError.describe(e));
         }

@@ -56,12 +56,12 @@ public class ContainerWatch {
     }
 
     void onStart(@Observes StartupEvent event) {
-        LOG.infof("agent %s (%s) watching the container engine at %s", identity.host(), identity.role(),
-                config.docker().host());
+        LOG.infof("agent %s (%s, address %s) watching the container engine at %s", identity.host(), identity.role(),
+                identity.address() == null ? "unknown" : identity.address(), config.docker().host());
         engine = new DockerEngine(config.docker().host(), config.docker().timeout());
         collector = new ContainerCollector(engine, identity.host(), identity.role(), identity.version(),
                 Clock.systemUTC(), publisher, catalogue, config.restartLoop().restarts(), config.restartLoop().window(),
-                probes::results);
+                probes::results, identity.address());
         follower = new EventFollower(engine, identity.host(), collector, publisher);
         Gauges.replace(registry, "mediawatch_agent_engine_reachable", "1 while the container engine answers",
                 Tags.empty(), this, w -> w.engineReachable() ? 1 : 0);
@@ -94,13 +94,16 @@ public class ContainerWatch {
      * lost the retained one, restarted without persistence).
      */
     void onBrokerReachable(@Observes BrokerReachable event) {
-        publisher.flushEvents(this::refresh);
+        publisher.flushEvents(() -> refresh(null));
     }
 
-    /** Collect now and republish even if nothing changed (the refresh command). */
-    public void refresh() {
+    /**
+     * Collect now and republish even if nothing changed (the refresh command); that state carries
+     * {@code requestId} when there is one.
+     */
+    public void refresh(String requestId) {
         if (collector != null) {
-            collector.request(true);
+            collector.request(true, requestId);
         }
     }
 

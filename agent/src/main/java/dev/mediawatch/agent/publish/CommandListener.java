@@ -61,8 +61,9 @@ public class CommandListener {
                     request.requestId() == null ? "-" : request.requestId());
             switch (command.get()) {
                 case REFRESH -> {
-                    containers.refresh();
+                    // Mounts and I/O resampled first, then the state that answers the request (carrying its id).
                     host.refresh();
+                    containers.refresh(request.requestId());
                 }
             }
             Counter.builder("mediawatch_agent_commands_total").tag("command", command.get().wire())

@@ -28,7 +28,7 @@ public class StatePublisher implements ContainerCollector.Sink {
     private final MqttPublisher publisher;
     private final AgentIdentity identity;
     private final EventOutbox outbox;
-    /** The last state the broker acknowledged, with its timestamp zeroed for comparison. */
+    /** The last state the broker acknowledged, with its timestamp zeroed and no request id, for comparison. */
     private volatile HostState lastPublished;
 
     public StatePublisher(MqttPublisher publisher, AgentIdentity identity, AgentConfig config, Vertx vertx,
@@ -41,7 +41,8 @@ public class StatePublisher implements ContainerCollector.Sink {
 
     @Override
     public void state(HostState state, boolean force) {
-        HostState comparable = state.at(Instant.EPOCH);
+        // A refresh's answer is forced anyway; the same state without its request id is no news.
+        HostState comparable = state.at(Instant.EPOCH).with(state.address(), null, state.envAudit());
         if (!force && comparable.equals(lastPublished)) {
             return;
         }

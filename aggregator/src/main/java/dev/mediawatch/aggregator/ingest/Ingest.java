@@ -76,7 +76,7 @@ public final class Ingest {
                 switch (r.kind()) {
                     case AVAILABILITY -> {
                         if (payload.length > 16) {
-                            throw new PayloadRejected(RejectReason.TOO_LARGE, "availability is 'online' or 'offline', not "
+                            throw new PayloadRejected(RejectReason.MALFORMED, "availability is 'online' or 'offline', not "
                                     + payload.length + " bytes");
                         }
                         Optional<Availability> a = Availability.parse(payload);

@@ -72,7 +72,16 @@ public final class StatusBuilder {
             HostId id = e.getKey();
             HostRecord r = e.getValue();
             HostState s = r == null ? null : r.state();
-            ServiceView.Result view = ServiceView.of(id, s, rules.catalogue());
+            ServiceView.Result view;
+            try {
+                view = ServiceView.of(id, s, rules.catalogue());
+            } catch (RuntimeException bad) {
+                // The contract's reader should have refused whatever this is; one host's odd data must never
+                // stop the status of every host. Shown as a problem of that host.
+                view = new ServiceView.Result(List.of(), dev.mediawatch.contract.HostSummary.ZERO, Map.of());
+                raised.add(new Alert("state:" + id.value(), "host", AlertSeverity.WARNING, id, null,
+                        id.value() + ": its state could not be used (" + bad.getClass().getSimpleName() + ")", null));
+            }
             Verdict v = verdict(id, r, now);
             List<MountStatus> mounts = r == null || r.mounts() == null ? List.of()
                     : r.mounts().mounts().stream().map(MountStatus::of).toList();

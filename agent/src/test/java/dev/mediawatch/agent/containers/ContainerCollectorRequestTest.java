@@ -1,0 +1,105 @@
+package dev.mediawatch.agent.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.mediawatch.catalogue.ServiceCatalogue;
+import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.HostState;
+
+/**
+ * Refresh requests through the collector: the state that answers one carries its id and is published
+ * whatever changed, only that one; requests that coalesce into one collection answer the latest id. The
+ * engine is held inside a collection (as a slow engine would) so that requests really coalesce.
+ */
+class ContainerCollectorRequestTest {
+
+    /** An engine whose snapshots wait for the test. */
+    static final class HeldEngine extends DockerEngine {
+        volatile CountDownLatch gate = new CountDownLatch(0);
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        HeldEngine() {
+            super("unix:///nonexistent/docker.sock", Duration.ofSeconds(1));
+        }
+
+        @Override
+        public Snapshot snapshot() {
+            entered.countDown();
+            try {
+                gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Snapshot("20.10.24", "1.41", List.of(), Map.of());
+        }
+    }
+
+    record Published(HostState state, boolean force) {
+    }
+
+    private final List<Published> published = new CopyOnWriteArrayList<>();
+    private final HeldEngine engine = new HeldEngine();
+    private final ContainerCollector collector = new ContainerCollector(engine, HostId.of("download-stack"), "download",
+            "test", Clock.systemUTC(), new ContainerCollector.Sink() {
+                @Override
+                public void state(HostState state, boolean force) {
+                    published.add(new Published(state, force));
+                }
+
+                @Override
+                public void event(HostEvent event) {
+                }
+            }, ServiceCatalogue.EMPTY, 3, Duration.ofMinutes(5), List::of, "192.0.2.10");
+
+    @AfterEach
+    void close() throws Exception {
+        engine.gate.countDown();
+        collector.close();
+        engine.close();
+    }
+
+    @Test
+    void theAnswerCarriesTheId_isForced_andOnlyItDoes() {
+        collector.request(false, "r-1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 1);
+        collector.request(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 2);
+
+        assertThat(published.get(0).state().requestId()).isEqualTo("r-1");
+        assertThat(published.get(0).force()).as("an answer is published even if nothing changed").isTrue();
+        assertThat(published.get(1).state().requestId()).isNull();
+        assertThat(collector.last().requestId()).as("the snapshot kept is no answer").isNull();
+        assertThat(published).allSatisfy(p -> {
+            assertThat(p.state().address()).isEqualTo("192.0.2.10");
+        });
+    }
+
+    @Test
+    void refreshesCoalescingIntoOneCollection_answerTheLatestId() throws InterruptedException {
+        engine.gate = new CountDownLatch(1);
+        collector.request(true, "a");
+        assertThat(engine.entered.await(5, TimeUnit.SECONDS)).isTrue();
+        // While "a" is being collected, three more arrive: one collection follows, answering the last.
+        collector.request(true, "b");
+        collector.request(true, null);
+        collector.request(true, "c");
+        collector.request(false);
+        engine.gate.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 2);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> published.size() == 2);
+        assertThat(published).extracting(p -> p.state().requestId()).containsExactly("a", "c");
+    }
+}
