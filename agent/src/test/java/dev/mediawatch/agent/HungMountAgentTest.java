@@ -17,6 +17,8 @@ import dev.mediawatch.agent.host.HungMount;
 import dev.mediawatch.agent.host.HungMountResource;
 import dev.mediawatch.agent.host.HungMountResource.InjectHungMount;
 import dev.mediawatch.contract.ContractJson;
+import dev.mediawatch.contract.EnvAudit;
+import dev.mediawatch.contract.EnvFile;
 import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostId;
@@ -33,7 +35,9 @@ import io.quarkus.test.junit.QuarkusTest;
  * A watched mount that hangs for real (a FUSE filesystem whose statfs blocks in the kernel, exactly as
  * statvfs on a dead NFS hard mount does): the agent says {@code hung} within the timeout, keeps publishing
  * everything else on schedule, does not grow threads while the mount stays dead (5 minutes by default,
- * {@code -Dmwtest.hung.minutes}), and recovers when the mount answers.
+ * {@code -Dmwtest.hung.minutes}), and recovers when the mount answers. The same mount is also a compose
+ * directory: its secrets audit is reported unfinished within the timeout while the directory beside it is
+ * still audited every second.
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true)
@@ -73,6 +77,13 @@ class HungMountAgentTest {
         assertThat(hung.problems()).singleElement().asString().startsWith("stat/statvfs has not returned for");
         await().atMost(Duration.ofSeconds(5)).until(() -> events(EventTypes.MOUNT_HEALTH).stream()
                 .anyMatch(e -> path.equals(e.subject()) && "hung".equals(e.to()) && "ok".equals(e.from())));
+        // The same mount as a compose directory: its audit is reported unfinished, the other one still audited.
+        String composeProblem = path + ": audit did not finish within 500ms";
+        String beside = HungMountResource.composeDir(fuse).resolve(".env").toString();
+        EnvAudit hungAudit = await("hung compose directory reported").atMost(Duration.ofSeconds(10))
+                .until(this::envAudit, a -> a != null && a.problems().contains(composeProblem));
+        assertThat(hungAudit.problems()).containsExactly(composeProblem);
+        assertThat(hungAudit.files()).extracting(EnvFile::path).containsExactly(beside);
 
         int threadsAtStart = ManagementFactory.getThreadMXBean().getThreadCount();
         int ioAtStart = broker.messages(topics.io(host)).size();
@@ -92,7 +103,11 @@ class HungMountAgentTest {
                     MountState root = mount("/");
                     int threads = ManagementFactory.getThreadMXBean().getThreadCount();
                     maxThreads.accumulateAndGet(threads, Math::max);
+                    EnvAudit audit = envAudit();
                     return m.health() == MountHealth.HUNG
+                            && audit.problems().equals(List.of(composeProblem))
+                            // audited every 1 s beside the hung directory, never waiting on it again
+                            && Duration.between(audit.checkedAt(), now).toMillis() < 5_000
                             && root.health() == MountHealth.OK && root.space() != null
                             // samples every 1 s; a hung mount costs the cycle 500 ms at most
                             && Duration.between(io.timestamp(), now).toMillis() < 3_000
@@ -115,6 +130,13 @@ class HungMountAgentTest {
         assertThat(back.space().availableBytes()).isEqualTo(4096L * 200);
         await().atMost(Duration.ofSeconds(5)).until(() -> events(EventTypes.MOUNT_HEALTH).stream()
                 .anyMatch(e -> path.equals(e.subject()) && "ok".equals(e.to()) && "hung".equals(e.from())));
+        await("compose audit recovered").atMost(Duration.ofSeconds(10))
+                .until(this::envAudit, a -> a.problems().isEmpty());
+    }
+
+    private EnvAudit envAudit() throws Exception {
+        TestBroker.Published last = broker.last(topics.state(host));
+        return last == null ? null : ContractJson.readState(last.payload(), host).envAudit();
     }
 
     private MountState mount(String path) throws Exception {

@@ -69,6 +69,25 @@ public interface AgentConfig {
 
     Io io();
 
+    Compose compose();
+
+    interface Compose {
+        /**
+         * Compose directories to audit for plaintext secrets, comma-separated absolute host paths (e.g.
+         * {@code /opt/stacks} or {@code /mnt/docker/stacks}): each directory's own {@code .env} and the
+         * {@code .env} of each of its direct subdirectories. The names of secret-looking keys set to a value
+         * are published ({@code envAudit}); values never are. Default: none, and no audit.
+         */
+        Optional<java.util.List<String>> dirs();
+
+        /**
+         * The compose directories are audited this often, besides at startup and on the refresh command.
+         * Default 5 min; at least 1 s.
+         */
+        @WithDefault("5m")
+        Duration auditInterval();
+    }
+
     interface Mounts {
         /**
          * The mounts to watch, comma-separated {@code PATH[:FSTYPES[:MODE]]}, e.g.
@@ -84,7 +103,8 @@ public interface AgentConfig {
 
         /**
          * A {@code stat}/{@code statvfs} on a mount not answered within this makes it {@code hung}; no new call
-         * is made on it until the stuck one returns. Default 2 s.
+         * is made on it until the stuck one returns. The same limit applies to the compose directories' audit
+         * ({@code mediawatch.compose.dirs}), which often live on NFS. Default 2 s.
          */
         @WithDefault("2s")
         Duration timeout();

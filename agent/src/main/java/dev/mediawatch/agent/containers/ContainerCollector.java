@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.ContainerState;
 import dev.mediawatch.contract.EngineState;
+import dev.mediawatch.contract.EnvAudit;
 import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostId;
@@ -60,13 +61,19 @@ public class ContainerCollector implements AutoCloseable {
     private final Transitions transitions;
     private final java.util.function.Supplier<List<dev.mediawatch.contract.ServiceProbe>> probes;
     private final String address;
+    private final java.util.function.Supplier<EnvAudit> envAudit;
 
-    /** @param address the host's address for every state, or null */
+    /**
+     * @param address  the host's address for every state, or null
+     * @param envAudit the latest compose secrets audit (null: none); read, never waited on
+     */
     public ContainerCollector(DockerEngine engine, HostId host, String role, String agentVersion, Clock clock, Sink sink,
             ServiceCatalogue catalogue, int loopRestarts, java.time.Duration loopWindow,
-            java.util.function.Supplier<List<dev.mediawatch.contract.ServiceProbe>> probes, String address) {
+            java.util.function.Supplier<List<dev.mediawatch.contract.ServiceProbe>> probes, String address,
+            java.util.function.Supplier<EnvAudit> envAudit) {
         this.probes = probes;
         this.address = address;
+        this.envAudit = envAudit;
         this.catalogue = catalogue;
         this.restartLoops = new RestartLoops(loopRestarts, loopWindow);
         this.transitions = new Transitions(host);
@@ -176,7 +183,7 @@ public class ContainerCollector implements AutoCloseable {
         ServiceJoin.Result joined = ServiceJoin.join(host, catalogue, marked);
         containers = joined.containers();
         HostState state = HostState.of(host, role, agentVersion, now, engineState, containers, joined.missing(),
-                joined.summary(), probes.get()).with(address, null, null);
+                joined.summary(), probes.get()).with(address, null, envAudit.get());
         last = state;
         lastByName = containers.stream().collect(Collectors.toUnmodifiableMap(ContainerState::name, c -> c, (a, b) -> a));
         try {

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.mediawatch.agent.compose.ComposeWatch;
 import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.agent.publish.BrokerReachable;
@@ -43,9 +44,11 @@ public class ContainerWatch {
 
     private final ServiceCatalogue catalogue;
     private final ProbeSchedule probes;
+    private final ComposeWatch compose;
 
     public ContainerWatch(AgentConfig config, AgentIdentity identity, StatePublisher publisher, Scheduler scheduler,
-            MeterRegistry registry, ServiceCatalogue catalogue, ProbeSchedule probes) {
+            MeterRegistry registry, ServiceCatalogue catalogue, ProbeSchedule probes, ComposeWatch compose) {
+        this.compose = compose;
         this.catalogue = catalogue;
         this.probes = probes;
         this.config = config;
@@ -61,7 +64,9 @@ public class ContainerWatch {
         engine = new DockerEngine(config.docker().host(), config.docker().timeout());
         collector = new ContainerCollector(engine, identity.host(), identity.role(), identity.version(),
                 Clock.systemUTC(), publisher, catalogue, config.restartLoop().restarts(), config.restartLoop().window(),
-                probes::results, identity.address());
+                probes::results, identity.address(), compose::current);
+        ContainerCollector c = collector;
+        compose.start(() -> c.request(false));
         follower = new EventFollower(engine, identity.host(), collector, publisher);
         Gauges.replace(registry, "mediawatch_agent_engine_reachable", "1 while the container engine answers",
                 Tags.empty(), this, w -> w.engineReachable() ? 1 : 0);

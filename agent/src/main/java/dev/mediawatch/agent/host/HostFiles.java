@@ -78,6 +78,61 @@ public final class HostFiles {
         }
     }
 
+    /** A file larger than the caller allows; it was not read. */
+    public static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public TooLarge(String hostPath, long limit) {
+            super(hostPath + " is larger than " + limit + " bytes");
+        }
+    }
+
+    /** A path that is not a regular file (a directory, a FIFO, a device); it was not read. */
+    public static final class NotRegular extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public NotRegular(String hostPath) {
+            super(hostPath + " is not a regular file");
+        }
+    }
+
+    /**
+     * Reads a regular file of at most {@code maxBytes}, as bytes, into an array of its own: for files that may
+     * live on a mount that hangs (compose {@code .env} files on NFS), read on a thread that may be abandoned.
+     * Unlike {@link #read} it holds no lock and shares no buffer, so a read stuck in the kernel holds up only
+     * its own thread. Null when the file does not exist.
+     *
+     * @throws TooLarge   when the file is larger than {@code maxBytes} (checked before reading, and while reading,
+     *                    for a file that grows)
+     * @throws NotRegular when it is not a regular file
+     * @throws IOException when it cannot be read
+     */
+    public byte[] readBounded(String hostPath, int maxBytes) throws IOException {
+        Path p = path(hostPath);
+        java.nio.file.attribute.BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (!attributes.isRegularFile()) {
+            // A FIFO would block the open until a writer comes; a device could be anything.
+            throw new NotRegular(hostPath);
+        }
+        if (attributes.size() > maxBytes) {
+            throw new TooLarge(hostPath, maxBytes);
+        }
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new TooLarge(hostPath, maxBytes);
+            }
+            return bytes;
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
     /** Like {@link #read} but null on any error: for optional, per-process files that come and go. */
     public String readQuietly(String hostPath) {
         try {

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.mediawatch.agent.compose.ComposeWatch;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.agent.containers.ContainerWatch;
 import dev.mediawatch.contract.Command;
@@ -35,12 +36,14 @@ public class CommandListener {
     private final AgentIdentity identity;
     private final ContainerWatch containers;
     private final dev.mediawatch.agent.host.HostWatch host;
+    private final ComposeWatch compose;
     private final MeterRegistry registry;
     private final LogThrottle logThrottle = new LogThrottle(Duration.ofSeconds(10));
 
     public CommandListener(AgentIdentity identity, ContainerWatch containers, dev.mediawatch.agent.host.HostWatch host,
-            MeterRegistry registry) {
+            ComposeWatch compose, MeterRegistry registry) {
         this.host = host;
+        this.compose = compose;
         this.identity = identity;
         this.containers = containers;
         this.registry = registry;
@@ -61,8 +64,10 @@ public class CommandListener {
                     request.requestId() == null ? "-" : request.requestId());
             switch (command.get()) {
                 case REFRESH -> {
-                    // Mounts and I/O resampled first, then the state that answers the request (carrying its id).
+                    // Mounts and I/O resampled first, the secrets audit asked again, then the state that answers
+                    // the request (carrying its id).
                     host.refresh();
+                    compose.refresh();
                     containers.refresh(request.requestId());
                 }
             }

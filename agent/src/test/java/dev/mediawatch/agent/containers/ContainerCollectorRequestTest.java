@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.mediawatch.catalogue.ServiceCatalogue;
+import dev.mediawatch.contract.EnvAudit;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.HostState;
@@ -52,6 +54,7 @@ class ContainerCollectorRequestTest {
 
     private final List<Published> published = new CopyOnWriteArrayList<>();
     private final HeldEngine engine = new HeldEngine();
+    private final EnvAudit audit = new EnvAudit(List.of("/opt/stacks"), List.of(), List.of(), Instant.parse("2026-11-21T10:00:00Z"));
     private final ContainerCollector collector = new ContainerCollector(engine, HostId.of("download-stack"), "download",
             "test", Clock.systemUTC(), new ContainerCollector.Sink() {
                 @Override
@@ -62,7 +65,7 @@ class ContainerCollectorRequestTest {
                 @Override
                 public void event(HostEvent event) {
                 }
-            }, ServiceCatalogue.EMPTY, 3, Duration.ofMinutes(5), List::of, "192.0.2.10");
+            }, ServiceCatalogue.EMPTY, 3, Duration.ofMinutes(5), List::of, "192.0.2.10", () -> audit);
 
     @AfterEach
     void close() throws Exception {
@@ -84,6 +87,7 @@ class ContainerCollectorRequestTest {
         assertThat(collector.last().requestId()).as("the snapshot kept is no answer").isNull();
         assertThat(published).allSatisfy(p -> {
             assertThat(p.state().address()).isEqualTo("192.0.2.10");
+            assertThat(p.state().envAudit()).isEqualTo(audit);
         });
     }
 
