@@ -78,6 +78,16 @@ final class AppProcess implements AutoCloseable {
         return r.body();
     }
 
+    /** POST an empty body to a path of the app, with optional headers (name, value, ...); the response. */
+    HttpResponse<String> post(String path, Duration timeout, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     int status(String path) throws InterruptedException {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
