@@ -38,7 +38,8 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Holds the registry and keeps the unified status built. One thread ({@code mediawatch-status}) builds it: soon
- * after a change (100 ms, so a burst costs one build) and every second (host verdicts age with time). Readers
+ * after a change (100 ms, so a burst costs one build; under constant load no more often than keeps building under
+ * a tenth of a core) and at least every second (host verdicts age with time). Readers
  * get the last built report and its JSON, never build; that keeps {@code GET /api/status} cheap however many
  * hosts publish. After a build the status goes to {@code <prefix>/status}, retained, when it changed (at most
  * once a second, and not in the first 2 s after start while retained messages arrive) and every publish
@@ -107,6 +108,8 @@ public class StatusService {
     });
     private volatile Snapshot snapshot;
     private volatile long builtNanos;
+    /** The earliest a change-triggered build should run: 9 build-times after the last one ended. */
+    private volatile long nextBuildNanos;
     // Status thread only:
     private StatusReport lastPublished;
     private long lastPublishNanos;
@@ -146,7 +149,12 @@ public class StatusService {
     }
 
     void onStart(@Observes StartupEvent event) {
-        thread.scheduleAtFixedRate(this::buildSafely, 1, 1, TimeUnit.SECONDS);
+        thread.scheduleAtFixedRate(() -> {
+            // Time alone moves verdicts (stale, down): at least one build a second, but none right after another.
+            if (System.nanoTime() - builtNanos >= TimeUnit.MILLISECONDS.toNanos(900)) {
+                buildSafely();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     @PreDestroy
@@ -188,11 +196,16 @@ public class StatusService {
         }, thread);
     }
 
-    /** A message changed the registry: build soon, once for a whole burst. Called on the ingest thread. */
+    /**
+     * A message changed the registry: build soon, once for a whole burst, and never so often that building takes
+     * more than about a tenth of a core (with a thousand hosts a build takes tens of milliseconds and messages
+     * never stop). Called on the ingest thread.
+     */
     void changed() {
         if (scheduled.compareAndSet(false, true)) {
+            long delayNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(DEBOUNCE_MS), nextBuildNanos - System.nanoTime());
             try {
-                thread.schedule(this::buildSafely, DEBOUNCE_MS, TimeUnit.MILLISECONDS);
+                thread.schedule(this::buildSafely, delayNanos, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 scheduled.set(false);
             }
@@ -216,8 +229,11 @@ public class StatusService {
         scheduled.set(false);
         long start = System.nanoTime();
         StatusReport report = builder.build(registry.hosts(), discovery.all(), clock.instant());
-        snapshot = new Snapshot(report);
+        Snapshot next = new Snapshot(report);
+        next.gzip(); // here, not on the first request's (event-loop) thread
+        snapshot = next;
         builtNanos = System.nanoTime();
+        nextBuildNanos = builtNanos + 9 * (builtNanos - start);
         buildTimer.record(builtNanos - start, TimeUnit.NANOSECONDS);
         gauges.update(report);
     }
