@@ -229,12 +229,14 @@ public final class Gates {
     /** The split plan's success criteria that can be checked live. */
     public static List<Check> checklist(Inputs in, List<Check> drift) {
         List<Check> out = new ArrayList<>();
+        Map<HostId, Host> byId = new java.util.HashMap<>();
+        in.hosts().forEach(h -> byId.put(h.host(), h));
         // Both VMs reachable: the catalogue's hosts (or, without one, every host known).
         List<String> unreachable = new ArrayList<>();
         List<HostId> expectedHosts = in.catalogue().hosts().isEmpty()
                 ? in.hosts().stream().map(Host::host).toList() : in.catalogue().hosts();
         for (HostId id : expectedHosts) {
-            Host h = find(in, id);
+            Host h = byId.get(id);
             if (h == null || h.health() != HostHealth.UP) {
                 unreachable.add(id + " is " + (h == null ? "not reporting" : h.health().wire()));
             }
@@ -250,7 +252,7 @@ public final class Gates {
             if (s.expected() != ExpectedState.RUNNING) {
                 continue;
             }
-            Host own = find(in, s.host());
+            Host own = byId.get(s.host());
             boolean runsHome = own != null && own.state() != null && own.state().containers().stream()
                     .anyMatch(c -> c.running() && s == own.view().joined().get(c.name()));
             if (!runsHome) {
@@ -272,7 +274,7 @@ public final class Gates {
         List<String> secrets = new ArrayList<>();
         List<String> audited = new ArrayList<>();
         for (HostId id : expectedHosts) {
-            Host h = find(in, id);
+            Host h = byId.get(id);
             EnvAudit audit = h == null || h.state() == null ? null : h.state().envAudit();
             if (audit == null) {
                 secrets.add(id + ": no compose directory audited (set mediawatch.compose.dirs on its agent)");
@@ -307,9 +309,6 @@ public final class Gates {
         return out;
     }
 
-    private static Host find(Inputs in, HostId id) {
-        return in.hosts().stream().filter(h -> h.host().equals(id)).findFirst().orElse(null);
-    }
 
     private static String join(List<HostId> ids) {
         return ids.stream().map(HostId::value).collect(Collectors.joining(", "));

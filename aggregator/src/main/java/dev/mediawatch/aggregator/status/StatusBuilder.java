@@ -74,7 +74,7 @@ public final class StatusBuilder {
             HostState s = r == null ? null : r.state();
             ServiceView.Result view;
             try {
-                view = ServiceView.of(id, s, rules.catalogue());
+                view = view(id, s);
             } catch (RuntimeException bad) {
                 // The contract's reader should have refused whatever this is; one host's odd data must never
                 // stop the status of every host. Shown as a problem of that host.
@@ -94,6 +94,7 @@ public final class StatusBuilder {
             gateHosts.add(new Gates.Host(id, hs.role(), v.health, s, r == null ? null : r.mounts(), view));
             raise(raised, hs, v);
         }
+        views.keySet().retainAll(byHost.keySet());
         Gates.Inputs in = new Gates.Inputs(gateHosts, rules.catalogue(), rules.locks(), discovery,
                 rules.discoveryPrefix(), retired, rules.topicPrefix());
         List<Check> drift = Gates.drift(in);
@@ -102,6 +103,22 @@ public final class StatusBuilder {
     }
 
     private record Verdict(HostHealth health, Instant since, String why) {
+    }
+
+    private record CachedView(HostState state, ServiceView.Result view) {
+    }
+
+    /** Each host's services, joined again only when its state changed (most hosts do not between two builds). */
+    private final Map<HostId, CachedView> views = new java.util.HashMap<>();
+
+    private ServiceView.Result view(HostId id, HostState s) {
+        CachedView cached = views.get(id);
+        if (cached != null && cached.state() == s) {
+            return cached.view();
+        }
+        ServiceView.Result view = ServiceView.of(id, s, rules.catalogue());
+        views.put(id, new CachedView(s, view));
+        return view;
     }
 
     private Verdict verdict(HostId id, HostRecord r, Instant now) {

