@@ -231,7 +231,6 @@ public class StatusService {
     }
 
     private synchronized void build() {
-        scheduled.set(false);
         long start = System.nanoTime();
         StatusReport report = builder.build(registry.hosts(), discovery.all(), clock.instant());
         Snapshot next = new Snapshot(report);
@@ -239,6 +238,9 @@ public class StatusService {
         snapshot = next;
         builtNanos = System.nanoTime();
         nextBuildNanos = builtNanos + 9 * (builtNanos - start);
+        // Only now: a change during this build schedules the next one after the pause above, not 100 ms after
+        // this one started. (A change this build did not see is in the next, at the latest the 1-s tick's.)
+        scheduled.set(false);
         buildTimer.record(builtNanos - start, TimeUnit.NANOSECONDS);
         gauges.update(report);
     }
