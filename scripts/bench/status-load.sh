@@ -102,8 +102,10 @@ trap 'say "harness failed at line $LINENO: $BASH_COMMAND"' ERR
 trap 'exit 130' INT TERM
 
 # --- build -------------------------------------------------------------------------------------------------
-app=aggregator/target/quarkus-app/quarkus-run.jar
-if [ ! -f "$app" ] || [ -n "$(find pom.xml common/pom.xml common/src/main aggregator/pom.xml aggregator/src/main -newer "$app" -type f -print -quit)" ]; then
+# Fresh when the packaged app jar (what a package rewrites) is newer than every main source and pom.
+app=$(find aggregator/target/quarkus-app/app -name 'mediawatch-aggregator-*.jar' 2>/dev/null | head -1)
+if [ -z "$app" ] || [ ! -f aggregator/target/quarkus-app/quarkus-run.jar ] \
+  || [ -n "$(find pom.xml common/pom.xml common/src/main aggregator/pom.xml aggregator/src/main -newer "$app" -type f -print -quit)" ]; then
   # -Dmaven.test.skip: test sources are not needed to package (and need not compile for it).
   say "building the aggregator (./mvnw -q -o package -pl common,aggregator -Dmaven.test.skip=true)"
   ./mvnw -q -o package -pl common,aggregator -Dmaven.test.skip=true || die "build failed"
@@ -211,9 +213,10 @@ for phase in $phases; do
   build_max_ms=$(awk -v m="$(metric "$me" mediawatch_status_build_seconds_max)" 'BEGIN { printf "%.1f", m * 1000 }')
   line=$(grep '^@http ' "$work/http-$phase.out")
   field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
-  pct_core() { awk -v a="$1" -v b="$2" -v t="$clk_tck" -v s="$secs" 'BEGIN { printf "%.0f", (b - a) / t / s * 100 }'; }
+  # (n/a: the process was replaced during the phase, e.g. the broker restarted)
+  pct_core() { awk -v a="$1" -v b="$2" -v t="$clk_tck" -v s="$secs" 'BEGIN { if (b < a || b == 0) print "n/a"; else printf "%.0f%%", (b - a) / t / s * 100 }'; }
   cpu_pct=$(pct_core "$c_agg0" "$c_agg1")
-  cpu_line="aggregator ${cpu_pct}%, publisher $(pct_core "$c_pub0" "$c_pub1")%, mosquitto $(pct_core "$c_mosq0" "$c_mosq1")%, HTTP client $(field client_cpu_pct)% (% of one core); machine $(awk -v a="$c_busy0" -v b="$c_busy1" -v c="$c_total0" -v d="$c_total1" -v n="$(nproc)" 'BEGIN { printf "%.0f%% of %d cores busy", (b - a) / (d - c) * 100, n }') (the rest is other work on the machine)"
+  cpu_line="aggregator $cpu_pct, publisher $(pct_core "$c_pub0" "$c_pub1"), mosquitto $(pct_core "$c_mosq0" "$c_mosq1"), HTTP client $(field client_cpu_pct)% (% of one core); machine $(awk -v a="$c_busy0" -v b="$c_busy1" -v c="$c_total0" -v d="$c_total1" -v n="$(nproc)" 'BEGIN { printf "%.0f%% of %d cores busy", (b - a) / (d - c) * 100, n }') (the rest is other work on the machine)"
   ratio=$(awk -v a="$agg" -v s="$sub_n" 'BEGIN { printf "%.3f", (s > 0 ? a / s : 0) }')
   ingest_ok=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.80 ? "PASS" : "FAIL") }')
   http_ok=$(awk -v p="$(field p99_ms)" -v e="$(field errors)" 'BEGIN { print (p >= 0 && p < 10 && e == 0 ? "PASS" : "FAIL") }')
