@@ -79,7 +79,7 @@ public final class DashboardRenderer {
             line.append(h.since() == null ? "" : "  since " + SHORT_TIME.format(h.since()));
             line.append("  ").append(h.address() == null ? "-" : h.address());
             if (h.agentVersion() != null) {
-                line.append("  agent ").append(h.agentVersion());
+                line.append("  v").append(h.agentVersion());
             } else if (h.lastSeen() == null) {
                 line.append("  never reported");
             }

@@ -301,7 +301,7 @@ class UnifiedStatusTest {
         String text = new DashboardRenderer().render(build());
         assertThat(text).contains("┌─ VM STATUS", "┌─ SERVICES", "┌─ NFS", "┌─ STORAGE", "┌─ ALERTS", "┌─ DRIFT",
                 "┌─ SUCCESS CRITERIA");
-        assertThat(text).contains("download-stack  ✓ UP     since 11-21 12:00Z  192.168.1.209  agent 0.1.0");
+        assertThat(text).contains("download-stack  ✓ UP     since 11-21 12:00Z  192.168.1.209  v0.1.0");
         assertThat(text).containsPattern("download-stack: \\d+ total \\| \\d+ running \\| 2 exited \\| 0 unhealthy \\| 1 missing");
         assertThat(text).contains("radarr ✗missing", "tdarr*", "huntarr*", "* parked or expected stopped");
         assertThat(text).contains("streaming-stack /mnt/media   ro (want ro)  ✓ OK");
