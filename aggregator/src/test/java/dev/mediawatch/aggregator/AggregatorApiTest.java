@@ -220,6 +220,57 @@ class AggregatorApiTest {
         given().get("/status?color=always").then().statusCode(200).body(containsString("\u001b[32m✓"));
     }
 
+    @io.quarkus.test.common.http.TestHTTPResource("/api/status")
+    java.net.URI statusUri;
+
+    @Test
+    void status_isServedFromOneBufferToManyResponses_withEntityTags() throws Exception {
+        // java.net.http, not rest-assured: it sends exactly the Accept-Encoding given (rest-assured adds gzip).
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<byte[]>> get = (enc, inm) -> {
+            var req = java.net.http.HttpRequest.newBuilder(statusUri);
+            if (enc != null) {
+                req.header("Accept-Encoding", enc);
+            }
+            if (inm != null) {
+                req.header("If-None-Match", inm);
+            }
+            try {
+                return http.send(req.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        // The same wrapped bytes go to every response: a buffer freed after the first write would fail the rest.
+        for (int i = 0; i < 5; i++) {
+            var plain = get.apply(null, null);
+            assertThat(plain.statusCode()).isEqualTo(200);
+            assertThat(plain.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(plain.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+            assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(ContractJson.readStatus(plain.body()).schema()).isEqualTo("mediawatch.status");
+            var gz = get.apply("gzip, deflate", null);
+            assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))) {
+                assertThat(ContractJson.readStatus(in.readAllBytes()).schema()).isEqualTo("mediawatch.status");
+            }
+        }
+        // gzip refused with q=0: identity.
+        assertThat(get.apply("gzip;q=0", null).headers().firstValue("Content-Encoding")).isEmpty();
+        // A poller with the current build's tag gets 304 and no body; identity and gzip have their own tags. A
+        // build lands at least every second, so two requests may straddle one: retry until they do not.
+        String tag = get.apply(null, null).headers().firstValue("ETag").orElseThrow();
+        String gzTag = get.apply("gzip", null).headers().firstValue("ETag").orElseThrow();
+        assertThat(tag).startsWith("\"").endsWith("\"");
+        assertThat(gzTag).endsWith("-gz\"");
+        await().atMost(WAIT).until(() -> {
+            String t = get.apply(null, null).headers().firstValue("ETag").orElseThrow();
+            var r = get.apply(null, "\"other\", " + t);
+            return r.statusCode() == 304 && r.body().length == 0;
+        });
+        assertThat(get.apply(null, "\"0-0\"").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void statusGauges_areOnTheMetricsEndpoint() {
         HostId host = newHost();

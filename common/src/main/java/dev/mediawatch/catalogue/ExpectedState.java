@@ -13,9 +13,16 @@ public enum ExpectedState {
     /** Should not run. */
     STOPPED;
 
+    /** Computed once: the wire form is written for every service of every host on each status build. */
+    private final String wire;
+
+    ExpectedState() {
+        this.wire = name().toLowerCase(Locale.ROOT);
+    }
+
     @JsonValue
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     static ExpectedState fromWire(String wire) {

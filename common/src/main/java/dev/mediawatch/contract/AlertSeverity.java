@@ -11,8 +11,15 @@ public enum AlertSeverity {
     /** Degraded or about to be: stale reports, an unhealthy container, a probe failing. */
     WARNING;
 
+    /** Computed once: the wire form is written for every container of every host on each status build. */
+    private final String wire;
+
+    AlertSeverity() {
+        this.wire = name().toLowerCase(Locale.ROOT);
+    }
+
     @JsonValue
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 }

@@ -10,9 +10,16 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum ContainerHealth {
     NONE, STARTING, HEALTHY, UNHEALTHY;
 
+    /** Computed once: the wire form is written for every container of every host on each status build. */
+    private final String wire;
+
+    ContainerHealth() {
+        this.wire = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     @JsonValue
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return wire;
     }
 
     @JsonCreator

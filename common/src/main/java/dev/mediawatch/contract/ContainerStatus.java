@@ -12,9 +12,16 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum ContainerStatus {
     CREATED, RESTARTING, RUNNING, REMOVING, PAUSED, EXITED, DEAD, UNKNOWN;
 
+    /** Computed once: the wire form is written for every container of every host on each status build. */
+    private final String wire;
+
+    ContainerStatus() {
+        this.wire = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     @JsonValue
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return wire;
     }
 
     @JsonCreator

@@ -11,8 +11,15 @@ public enum HostHealth {
     /** Availability {@code offline} (the agent's last will, or a clean stop), or nothing heard within the down age. */
     DOWN;
 
+    /** Computed once: the wire form is written for every container of every host on each status build. */
+    private final String wire;
+
+    HostHealth() {
+        this.wire = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     @JsonValue
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return wire;
     }
 }

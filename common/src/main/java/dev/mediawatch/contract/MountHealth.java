@@ -14,9 +14,16 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum MountHealth {
     OK, DEGRADED, STALE, HUNG, MISSING, WRONG_MODE;
 
+    /** Computed once: the wire form is written for every container of every host on each status build. */
+    private final String wire;
+
+    MountHealth() {
+        this.wire = name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     @JsonValue
     public String wire() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return wire;
     }
 
     @JsonCreator

@@ -47,20 +47,9 @@ public class StatusResource {
         this.token = config.api().token().filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
 
-    /** The unified status, schema {@code mediawatch.status} (docs/contract.md); gzip when the client takes it. */
-    @GET
-    @Path("api/status")
-    @Produces(MediaType.APPLICATION_JSON)
-    @NonBlocking
-    public Response json(@HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding) {
-        StatusService.Snapshot s = status.snapshot();
-        if (acceptEncoding != null && acceptEncoding.contains("gzip")) {
-            return Response.ok(s.gzip()).header("Content-Encoding", "gzip").header("Vary", "Accept-Encoding").build();
-        }
-        return Response.ok(s.json()).header("Vary", "Accept-Encoding").build();
-    }
+    // GET /api/status is StatusRoute: served from the built bytes without a copy per response.
 
-    /** The same, as the media.status dashboard; {@code ?color=always} adds ANSI colour. */
+    /** The unified status as the media.status dashboard; {@code ?color=always} adds ANSI colour. */
     @GET
     @Path("status")
     @Produces(MediaType.TEXT_PLAIN + ";charset=utf-8")

@@ -54,13 +54,20 @@ public class StatusService {
 
     /** A built status with its encodings. */
     public static final class Snapshot {
+        private final long sequence;
         private final StatusReport report;
         private final byte[] json;
         private volatile byte[] gzip;
 
-        Snapshot(StatusReport report) {
+        Snapshot(long sequence, StatusReport report) {
+            this.sequence = sequence;
             this.report = report;
             this.json = ContractJson.write(report);
+        }
+
+        /** Which build this is, counting from 1 since start: an HTTP entity tag together with the start time. */
+        public long sequence() {
+            return sequence;
         }
 
         public StatusReport report() {
@@ -104,6 +111,7 @@ public class StatusService {
     private final StatusGauges gauges;
     private final Timer buildTimer;
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private long builds;
     private final LogThrottle failureLog = new LogThrottle(java.time.Duration.ofMinutes(1));
     private final long startedNanos = System.nanoTime();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -233,7 +241,7 @@ public class StatusService {
     private synchronized void build() {
         long start = System.nanoTime();
         StatusReport report = builder.build(registry.hosts(), discovery.all(), clock.instant());
-        Snapshot next = new Snapshot(report);
+        Snapshot next = new Snapshot(++builds, report);
         next.gzip(); // here, not on the first request's (event-loop) thread
         snapshot = next;
         builtNanos = System.nanoTime();
