@@ -34,7 +34,7 @@ as_root() {
 
 ensure_packages() {
   local missing=()
-  for p in docker.io mosquitto mosquitto-clients busybox-static fuse3 python3-fusepy fio; do
+  for p in docker.io mosquitto mosquitto-clients busybox-static fuse3 python3-fusepy fio qbittorrent-nox; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then

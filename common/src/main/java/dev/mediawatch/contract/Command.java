@@ -7,7 +7,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /** Commands an agent accepts on {@code <prefix>/<host>/cmd/<command>}. */
 public enum Command {
     /** Collect everything now and republish the state, whatever the publish interval says. */
-    REFRESH("refresh");
+    REFRESH("refresh"),
+    /** Set or renew (lease) download limits, or restore them; payload {@link ThrottleRequest}. */
+    THROTTLE("throttle");
 
     private final String wire;
 

@@ -110,6 +110,33 @@ public final class ContractJson {
         return io;
     }
 
+    /** Reads the activity published on {@code topicHost}'s activity topic. */
+    public static HostActivity readActivity(byte[] payload, HostId topicHost, int maxBytes) throws PayloadRejected {
+        HostActivity a = read(payload, Schema.HOST_ACTIVITY, HostActivity.class, maxBytes);
+        requireHost(a.host(), topicHost);
+        return a;
+    }
+
+    /** Reads a throttle request (never empty: it must say what to do). */
+    public static ThrottleRequest readThrottle(byte[] payload) throws PayloadRejected {
+        return read(payload, Schema.THROTTLE, ThrottleRequest.class);
+    }
+
+    /** Reads the aggregator's contention sensor. */
+    public static Contention readContention(byte[] payload) throws PayloadRejected {
+        return read(payload, Schema.CONTENTION, Contention.class);
+    }
+
+    /** Reads one of the aggregator's retained alert states. */
+    public static AlertState readAlert(byte[] payload) throws PayloadRejected {
+        return read(payload, Schema.ALERT, AlertState.class);
+    }
+
+    /** Reads the aggregator's incident timeline. */
+    public static IncidentList readIncidents(byte[] payload) throws PayloadRejected {
+        return read(payload, Schema.INCIDENTS, IncidentList.class, 4 * MAX_PAYLOAD_BYTES);
+    }
+
     /** Reads a command request; an empty payload is a request without id. */
     public static CommandRequest readCommand(byte[] payload, Command topicCommand) throws PayloadRejected {
         if (payload == null || payload.length == 0) {

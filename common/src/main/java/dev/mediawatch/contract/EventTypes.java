@@ -50,4 +50,18 @@ public final class EventTypes {
     public static final String ENGINE_UNREACHABLE = "engine.unreachable";
     /** The agent reached its container engine (again). */
     public static final String ENGINE_REACHABLE = "engine.reachable";
+    /** An activity source's API changed state (from/to {@link SourceState}); subject: the source. */
+    public static final String SOURCE_STATE = "source.state";
+    /** The agent set download limits (a new throttle, not a renewal); detail: limits, previous, lease. */
+    public static final String THROTTLE_APPLIED = "throttle.applied";
+    /** The agent put the previous limits back; to: the reason (released, lease-expired, agent-restart, ...). */
+    public static final String THROTTLE_RESTORED = "throttle.restored";
+    /** Setting or restoring limits failed (retried); detail: the source and one line, never a key. */
+    public static final String THROTTLE_FAILED = "throttle.failed";
+    /** The aggregator raised one of its alerts; subject: the alert id; on {@code <prefix>/events}. */
+    public static final String ALERT_RAISED = "alert.raised";
+    /** The aggregator cleared one of its alerts; subject: the alert id; on {@code <prefix>/events}. */
+    public static final String ALERT_CLEARED = "alert.cleared";
+    /** The aggregator asked the download host to throttle (apply) or restore (release); on {@code <prefix>/events}. */
+    public static final String THROTTLE_REQUESTED = "throttle.requested";
 }

@@ -15,7 +15,12 @@ public enum Schema {
     HOST_IO("mediawatch.host-io", 1),
     COMMAND("mediawatch.command", 1),
     STATUS("mediawatch.status", 2),
-    REFRESH("mediawatch.refresh", 1);
+    REFRESH("mediawatch.refresh", 1),
+    HOST_ACTIVITY("mediawatch.host-activity", 1),
+    THROTTLE("mediawatch.throttle", 1),
+    CONTENTION("mediawatch.contention", 1),
+    ALERT("mediawatch.alert", 1),
+    INCIDENTS("mediawatch.incidents", 1);
 
     private final String id;
     private final int version;

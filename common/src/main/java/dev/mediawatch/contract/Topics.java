@@ -14,8 +14,12 @@ import java.util.regex.Pattern;
  * &lt;prefix&gt;/&lt;host&gt;/events          -          {@link HostEvent} JSON
  * &lt;prefix&gt;/&lt;host&gt;/mounts          retained   {@link HostMounts} JSON
  * &lt;prefix&gt;/&lt;host&gt;/io              retained   {@link HostIo} JSON
+ * &lt;prefix&gt;/&lt;host&gt;/activity        retained   {@link HostActivity} JSON
  * &lt;prefix&gt;/&lt;host&gt;/cmd/&lt;command&gt;   -          {@link CommandRequest} JSON (or empty), to the agent
  * &lt;prefix&gt;/status                 retained   {@link StatusReport} JSON, from the aggregator
+ * &lt;prefix&gt;/contention             retained   {@link Contention} JSON, from the aggregator
+ * &lt;prefix&gt;/alerts/&lt;id&gt;            retained   {@link AlertState} JSON, from the aggregator
+ * &lt;prefix&gt;/events                 -          {@link HostEvent} JSON with the aggregator's id as host
  * </pre>
  */
 public final class Topics {
@@ -28,7 +32,8 @@ public final class Topics {
         STATE("state"),
         EVENTS("events"),
         MOUNTS("mounts"),
-        IO("io");
+        IO("io"),
+        ACTIVITY("activity");
 
         private final String level;
 
@@ -99,6 +104,10 @@ public final class Topics {
         return topic(host, Kind.IO);
     }
 
+    public String activity(HostId host) {
+        return topic(host, Kind.ACTIVITY);
+    }
+
     public String topic(HostId host, Kind kind) {
         return prefix + "/" + host.value() + "/" + kind.level();
     }
@@ -120,6 +129,24 @@ public final class Topics {
     /** The aggregator's unified status. */
     public String status() {
         return prefix + "/status";
+    }
+
+    /** The aggregator's contention sensor. */
+    public String contention() {
+        return prefix + "/contention";
+    }
+
+    /** The retained state of the detector's alert {@code id} ({@code stutter}, {@code streaming-degraded}). */
+    public String alert(String id) {
+        if (id == null || !id.matches("[a-z][a-z0-9-]{0,62}")) {
+            throw new IllegalArgumentException("invalid alert id '" + Text.printable(id, 60) + "'");
+        }
+        return prefix + "/alerts/" + id;
+    }
+
+    /** The aggregator's own events (alert raised and cleared, throttle asked). */
+    public String aggregatorEvents() {
+        return prefix + "/events";
     }
 
     /**
