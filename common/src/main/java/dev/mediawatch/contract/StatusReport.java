@@ -19,12 +19,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param alerts      open alerts, most severe first, then oldest first
  * @param drift       the drift gates, in id order, each with its evidence
  * @param checklist   the split plan's success criteria that can be checked live
+ * @param contention  the stutter detector's last window (score, state, evidence); absent before its first window
  * @param truncated   true when per-service lists were left out to fit the MQTT size limit (only on the topic)
  */
 @JsonPropertyOrder({ "schema", "version", "generatedAt", "hosts", "totals", "storage", "alerts", "drift", "checklist",
-        "truncated" })
+        "contention", "truncated" })
 public record StatusReport(String schema, int version, Instant generatedAt, List<HostStatus> hosts, HostSummary totals,
-        List<StorageShare> storage, List<Alert> alerts, List<Check> drift, List<Check> checklist, Boolean truncated) {
+        List<StorageShare> storage, List<Alert> alerts, List<Check> drift, List<Check> checklist, Contention contention,
+        Boolean truncated) {
 
     public StatusReport {
         Objects.requireNonNull(schema, "schema");
@@ -40,18 +42,23 @@ public record StatusReport(String schema, int version, Instant generatedAt, List
 
     public static StatusReport of(Instant generatedAt, List<HostStatus> hosts, List<StorageShare> storage,
             List<Alert> alerts, List<Check> drift, List<Check> checklist) {
+        return of(generatedAt, hosts, storage, alerts, drift, checklist, null);
+    }
+
+    public static StatusReport of(Instant generatedAt, List<HostStatus> hosts, List<StorageShare> storage,
+            List<Alert> alerts, List<Check> drift, List<Check> checklist, Contention contention) {
         HostSummary totals = HostSummary.ZERO;
         for (HostStatus h : hosts) {
             totals = totals.plus(h.counts());
         }
         return new StatusReport(Schema.STATUS.id(), Schema.STATUS.version(), generatedAt, hosts, totals, storage,
-                alerts, drift, checklist, null);
+                alerts, drift, checklist, contention, null);
     }
 
     /** The same report without per-service lists, for a topic whose size is limited. */
     public StatusReport withoutServices() {
         return new StatusReport(schema, version, generatedAt, hosts.stream().map(HostStatus::withoutServices).toList(),
-                totals, storage, alerts, drift, checklist, Boolean.TRUE);
+                totals, storage, alerts, drift, checklist, contention, Boolean.TRUE);
     }
 
     /** A host's status, if known. */

@@ -89,6 +89,7 @@ public final class Ingest {
                     case EVENTS -> registry.event(ContractJson.readEvent(payload, r.host(), maxBytes));
                     case MOUNTS -> registry.mounts(ContractJson.readMounts(payload, r.host(), maxBytes));
                     case IO -> registry.io(ContractJson.readIo(payload, r.host(), maxBytes));
+                    case ACTIVITY -> registry.activity(ContractJson.readActivity(payload, r.host(), maxBytes));
                 }
             }
             received.get(r.kind()).increment();

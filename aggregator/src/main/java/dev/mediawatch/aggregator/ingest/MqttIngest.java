@@ -48,6 +48,11 @@ public class MqttIngest {
         return accept(message);
     }
 
+    @Incoming("activity-in")
+    public CompletionStage<Void> activity(Message<byte[]> message) {
+        return accept(message);
+    }
+
     @Incoming("homeassistant-in")
     public CompletionStage<Void> homeassistant(Message<byte[]> message) {
         String topic = message.getMetadata(ReceivingMqttMessageMetadata.class)

@@ -57,6 +57,7 @@ public final class DashboardRenderer {
         servicesSection(out, report);
         nfsSection(out, report);
         storageSection(out, report);
+        streamingSection(out, report);
         alertsSection(out, report);
         driftSection(out, report);
         checklistSection(out, report);
@@ -179,6 +180,49 @@ public final class DashboardRenderer {
             lines.add("no mounted share reported");
         }
         box(out, "STORAGE", lines);
+    }
+
+    /** The stutter detector's last window: score, what holds, who watches, which signals crossed. */
+    private void streamingSection(StringBuilder out, StatusReport report) {
+        dev.mediawatch.contract.Contention c = report.contention();
+        if (c == null) {
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("contention %3d/100  %s  (download pressure %d, streaming degradation %d)", c.score(),
+                c.state().toUpperCase(Locale.ROOT), c.pressure(), c.degradation()));
+        dev.mediawatch.contract.StutterEvidence e = c.evidence();
+        if (e != null) {
+            long playing = e.sessions().stream().filter(x -> !x.paused()).count();
+            long transcoding = e.sessions().stream().filter(x -> x.transcoding()).count();
+            lines.add(String.format("watching: %d playing, %d paused, %d transcoding", playing, e.sessions().size() - playing,
+                    transcoding));
+            for (dev.mediawatch.contract.StreamSession x : e.sessions().stream().limit(4).toList()) {
+                lines.add("  " + (x.paused() ? "‖ " : "▶ ") + (x.user() == null ? "" : x.user() + ": ")
+                        + (x.title() == null ? "?" : x.title())
+                        + (Boolean.TRUE.equals(x.transcodeBehind()) ? "  ✗transcode behind" : ""));
+            }
+            List<String> crossed = e.signals().stream().filter(dev.mediawatch.contract.SignalValue::crossed)
+                    .map(v -> v.name() + "@" + v.host() + " " + number(v.value()) + " " + v.unit()).toList();
+            wrap(lines, crossed.isEmpty() ? "crossed: none" : "crossed: ", crossed);
+            if (!e.topWriters().isEmpty()) {
+                wrap(lines, "top writers: ", e.topWriters());
+            }
+            if (!e.signalsMissing().isEmpty()) {
+                wrap(lines, "missing: ", e.signalsMissing());
+            }
+        }
+        box(out, "STREAMING", lines);
+    }
+
+    private static String number(double v) {
+        if (Math.abs(v) >= 1e6) {
+            return String.format(Locale.ROOT, "%.1fM", v / 1e6);
+        }
+        if (Math.abs(v) >= 1e3) {
+            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        }
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private void alertsSection(StringBuilder out, StatusReport report) {

@@ -66,6 +66,10 @@ public final class HostRegistry {
         update(io.host(), r -> r.withIo(io, clock.instant()));
     }
 
+    public void activity(dev.mediawatch.contract.HostActivity activity) throws Full {
+        update(activity.host(), r -> r.withActivity(activity, clock.instant()));
+    }
+
     public void event(HostEvent event) throws Full {
         update(event.host(), r -> r.seen(clock.instant()));
         synchronized (events) {

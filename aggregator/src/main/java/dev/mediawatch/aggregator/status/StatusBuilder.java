@@ -51,6 +51,11 @@ public final class StatusBuilder {
     }
 
     public StatusReport build(Collection<HostRecord> records, List<DiscoveryConfigs.Config> discovery, Instant now) {
+        return build(records, discovery, now, DetectorView.NONE);
+    }
+
+    public StatusReport build(Collection<HostRecord> records, List<DiscoveryConfigs.Config> discovery, Instant now,
+            DetectorView detector) {
         Map<HostId, HostRecord> byHost = new TreeMap<>(Comparator.comparing(HostId::value));
         Map<HostId, List<String>> retired = new TreeMap<>(Comparator.comparing(HostId::value));
         for (HostRecord r : records) {
@@ -93,13 +98,64 @@ public final class StatusBuilder {
             hosts.add(hs);
             gateHosts.add(new Gates.Host(id, hs.role(), v.health, s, r == null ? null : r.mounts(), view));
             raise(raised, hs, v);
+            if (v.health != HostHealth.DOWN) {
+                activityAlerts(raised, id, r == null ? null : r.activity());
+            }
         }
+        raised.addAll(detector.alerts());
         views.keySet().retainAll(byHost.keySet());
         Gates.Inputs in = new Gates.Inputs(gateHosts, rules.catalogue(), rules.locks(), discovery,
                 rules.discoveryPrefix(), retired, rules.topicPrefix());
         List<Check> drift = Gates.drift(in);
         List<Check> checklist = Gates.checklist(in, drift);
-        return StatusReport.of(now, hosts, storage(byHost), alerts.update(raised, now), drift, checklist);
+        return StatusReport.of(now, hosts, storage(byHost), alerts.update(raised, now), drift, checklist,
+                detector.contention());
+    }
+
+    /** A throttle in force is shown while it lasts; an activity source that cannot be asked is a warning. */
+    private static void activityAlerts(List<Alert> raised, HostId id, dev.mediawatch.contract.HostActivity a) {
+        if (a == null) {
+            return;
+        }
+        dev.mediawatch.contract.ThrottleState t = a.throttle();
+        if (t != null && t.active()) {
+            raised.add(new Alert("throttle:" + id.value(), "throttle", AlertSeverity.WARNING, id, null,
+                    id.value() + ": downloads throttled by mediawatch" + limits(t.applied()) + " until "
+                            + t.expiresAt() + " unless renewed", t.since()));
+        }
+        if (t != null && t.problem() != null) {
+            raised.add(new Alert("throttle-failed:" + id.value(), "throttle", AlertSeverity.WARNING, id, null,
+                    id.value() + ": throttle: " + t.problem(), null));
+        }
+        for (dev.mediawatch.contract.ActivitySource src : a.sources()) {
+            if (!src.isOk() && src.state() != dev.mediawatch.contract.SourceState.NOT_CONFIGURED) {
+                raised.add(new Alert("source:" + id.value() + ":" + src.name(), "source", AlertSeverity.WARNING, id,
+                        src.name(), id.value() + ": " + src.name() + " API " + src.state().wire()
+                                + (src.problem() == null ? "" : ": " + src.problem()), null));
+            }
+        }
+    }
+
+    private static String limits(dev.mediawatch.contract.DownloadLimits l) {
+        if (l == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        if (l.sabnzbdBytesPerSec() != null) {
+            parts.add("SABnzbd " + rate(l.sabnzbdBytesPerSec()));
+        }
+        if (l.qbittorrentBytesPerSec() != null) {
+            parts.add("qBittorrent " + rate(l.qbittorrentBytesPerSec()));
+        }
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
+    }
+
+    static String rate(long bytesPerSec) {
+        if (bytesPerSec == 0) {
+            return "no limit";
+        }
+        return bytesPerSec >= 1024 * 1024 ? String.format(java.util.Locale.ROOT, "%.1f MiB/s", bytesPerSec / 1048576.0)
+                : String.format(java.util.Locale.ROOT, "%d KiB/s", bytesPerSec / 1024);
     }
 
     private record Verdict(HostHealth health, Instant since, String why) {

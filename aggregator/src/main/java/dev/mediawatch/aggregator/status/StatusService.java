@@ -112,6 +112,7 @@ public class StatusService {
     private final Timer buildTimer;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private long builds;
+    private volatile DetectorView detector = DetectorView.NONE;
     private final LogThrottle failureLog = new LogThrottle(java.time.Duration.ofMinutes(1));
     private final long startedNanos = System.nanoTime();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -201,6 +202,12 @@ public class StatusService {
         return System.nanoTime() - builtNanos;
     }
 
+    /** The stutter detector's latest window and alerts, shown from the next build on (which this asks for). */
+    public void detector(DetectorView view) {
+        this.detector = java.util.Objects.requireNonNull(view, "view");
+        changed();
+    }
+
     /** Builds now on the status thread; completes with the fresh report. */
     public CompletableFuture<StatusReport> rebuildNow() {
         return CompletableFuture.supplyAsync(() -> {
@@ -216,13 +223,32 @@ public class StatusService {
      */
     void changed() {
         if (scheduled.compareAndSet(false, true)) {
-            long delayNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(DEBOUNCE_MS), nextBuildNanos - System.nanoTime());
             try {
-                thread.schedule(this::buildSafely, delayNanos, TimeUnit.NANOSECONDS);
+                thread.schedule(this::scheduledBuild, TimeUnit.MILLISECONDS.toNanos(DEBOUNCE_MS), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 scheduled.set(false);
             }
         }
+    }
+
+    /**
+     * The one change-triggered build chain: waits out the pause after the last build (whoever ran it: the
+     * tick, a refresh), then builds. Only this task clears {@code scheduled}, and it does so before building,
+     * so a change during the build schedules exactly one successor. (Clearing it in every build, as before,
+     * let a tick's build start a second chain beside a pending one: 4-5 builds a second instead of ~2.)
+     */
+    private void scheduledBuild() {
+        long wait = nextBuildNanos - System.nanoTime();
+        if (wait > 0) {
+            try {
+                thread.schedule(this::scheduledBuild, wait, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                scheduled.set(false);
+            }
+            return;
+        }
+        scheduled.set(false);
+        buildSafely();
     }
 
     private void buildSafely() {
@@ -240,15 +266,12 @@ public class StatusService {
 
     private synchronized void build() {
         long start = System.nanoTime();
-        StatusReport report = builder.build(registry.hosts(), discovery.all(), clock.instant());
+        StatusReport report = builder.build(registry.hosts(), discovery.all(), clock.instant(), detector);
         Snapshot next = new Snapshot(++builds, report);
         next.gzip(); // here, not on the first request's (event-loop) thread
         snapshot = next;
         builtNanos = System.nanoTime();
         nextBuildNanos = builtNanos + 9 * (builtNanos - start);
-        // Only now: a change during this build schedules the next one after the pause above, not 100 ms after
-        // this one started. (A change this build did not see is in the next, at the latest the 1-s tick's.)
-        scheduled.set(false);
         buildTimer.record(builtNanos - start, TimeUnit.NANOSECONDS);
         gauges.update(report);
     }
@@ -260,7 +283,9 @@ public class StatusService {
         }
         StatusReport report = snapshot.report();
         StatusReport comparable = new StatusReport(report.schema(), report.version(), Instant.EPOCH, report.hosts(),
-                report.totals(), report.storage(), report.alerts(), report.drift(), report.checklist(), null);
+                report.totals(), report.storage(), report.alerts(), report.drift(), report.checklist(),
+                // The contention moves every detector window; it has its own topic. A change of alerts republishes.
+                null, null);
         boolean changed = !comparable.equals(lastPublished);
         boolean due = lastPublished == null || now - lastPublishNanos >= config.status().publishInterval().toNanos();
         if (!(changed && now - lastPublishNanos >= TimeUnit.SECONDS.toNanos(1)) && !due) {
