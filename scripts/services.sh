@@ -4,7 +4,9 @@
 #   a busybox image imported from Debian's busybox-static (no registry is needed),
 #   a Mosquitto listening on loopback,
 #   and the tools host-signal tests use: fuse3 + python3-fusepy (a FUSE filesystem whose statfs hangs,
-#   scripts/testfs/hangfs.py) and fio (real disk contention).
+#   scripts/testfs/hangfs.py) and fio (real disk contention),
+#   and qbittorrent-nox (Debian's qBittorrent 4.5, WebUI API v2): installed only, never started here; the
+#   activity and throttle tests start their own on a temporary profile and a free port and kill it at the end.
 # Idempotent: what is installed is not installed again, what runs is reused.
 #
 #   scripts/services.sh start   start (or reuse) them; prints `export ...` lines for the tests
