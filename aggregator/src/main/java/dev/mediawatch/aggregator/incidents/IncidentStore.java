@@ -378,15 +378,25 @@ public final class IncidentStore implements AutoCloseable {
     /** Writes the live records to the .tmp file, forces it, renames it over the journal, forces the directory. */
     private void rewrite() throws IOException {
         closeJournal();
-        try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
-                OutputStream out = new BufferedOutputStream(fos, 64 * 1024)) {
-            for (Incident i : byRaised.values()) {
-                out.write(normalize(i).line());
+        try {
+            try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
+                    OutputStream out = new BufferedOutputStream(fos, 64 * 1024)) {
+                for (Incident i : byRaised.values()) {
+                    out.write(normalize(i).line());
+                }
+                out.flush();
+                fos.getChannel().force(true);
             }
-            out.flush();
-            fos.getChannel().force(true);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            // The journal is untouched; a half-written copy would only hold space on a disk that may be full.
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException | RuntimeException ignored) {
+                // Overwritten by the next rewrite, ignored by the next open.
+            }
+            throw e;
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         forceDirectory();
         journal = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         journalBytes = journal.size();
