@@ -46,7 +46,10 @@ class ContractDocTest {
             EnvFile.class, MissingService.class,
             HostSummary.class, ServiceProbe.class, HostMounts.class, MountState.class, NfsOptions.class,
             MountSpace.class, NfsStats.class, NfsOpStats.class, HostIo.class, HostPressure.class, Pressure.class,
-            PressureLine.class, DiskIo.class, ContainerIo.class })
+            PressureLine.class, DiskIo.class, ContainerIo.class, HostActivity.class, ActivitySource.class,
+            StreamSession.class, DownloadQueue.class, TorrentTransfer.class, PostProcessor.class, ThrottleState.class,
+            DownloadLimits.class, ThrottleRequest.class, Contention.class, StutterEvidence.class, SignalValue.class,
+            AlertState.class, Incident.class, IncidentAction.class, IncidentList.class })
     void everyRecordField_isDocumented_andNothingElse(Class<?> record) {
         List<String> documented = tableFields(record.getSimpleName());
         List<String> components = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
@@ -59,7 +62,8 @@ class ContractDocTest {
         Map<String, String> examples = jsonExamples();
         assertThat(examples.keySet()).containsExactlyInAnyOrder(Schema.HOST_STATE.id(), Schema.HOST_EVENT.id(),
                 Schema.COMMAND.id(), Schema.STATUS.id(), Schema.HOST_MOUNTS.id(), Schema.HOST_IO.id(),
-                Schema.REFRESH.id());
+                Schema.REFRESH.id(), Schema.HOST_ACTIVITY.id(), Schema.THROTTLE.id(), Schema.CONTENTION.id(),
+                Schema.ALERT.id(), Schema.INCIDENTS.id());
         for (Map.Entry<String, String> e : examples.entrySet()) {
             byte[] json = e.getValue().getBytes(StandardCharsets.UTF_8);
             JsonNode tree = ContractJson.mapper().readTree(json);
@@ -71,6 +75,12 @@ class ContractDocTest {
                 case "mediawatch.refresh" -> ContractJson.readRefresh(json);
                 case "mediawatch.host-mounts" -> ContractJson.readMounts(json, HostId.of(tree.get("host").asText()));
                 case "mediawatch.host-io" -> ContractJson.readIo(json, HostId.of(tree.get("host").asText()));
+                case "mediawatch.host-activity" -> ContractJson.readActivity(json, HostId.of(tree.get("host").asText()),
+                        ContractJson.MAX_PAYLOAD_BYTES);
+                case "mediawatch.throttle" -> ContractJson.readThrottle(json);
+                case "mediawatch.contention" -> ContractJson.readContention(json);
+                case "mediawatch.alert" -> ContractJson.readAlert(json);
+                case "mediawatch.incidents" -> ContractJson.readIncidents(json);
                 default -> throw new AssertionError(e.getKey());
             };
             assertThat(new String(ContractJson.write(decoded), StandardCharsets.UTF_8))
@@ -88,6 +98,13 @@ class ContractDocTest {
         }
         assertThat(doc).contains("`mediawatch/<host>/cmd/<command>`", "`" + t.status() + "`",
                 t.command(host, Command.REFRESH), "`mediawatch/<host>/cmd/+`");
+        // The aggregator's own topics: the contention sensor, one retained topic per detector alert, its events.
+        assertThat(doc).contains("`" + t.contention() + "`", "`" + t.aggregatorEvents() + "`",
+                "`mediawatch/alerts/<id>`");
+        assertThat(t.alert(AlertState.STUTTER)).isEqualTo("mediawatch/alerts/" + AlertState.STUTTER);
+        for (String id : List.of(AlertState.STUTTER, AlertState.STREAMING_DEGRADED)) {
+            assertThat(doc).contains("| `" + id + "` |");
+        }
         for (Command c : Command.values()) {
             assertThat(doc).contains("| `" + c.wire() + "` |");
         }
@@ -106,6 +123,30 @@ class ContractDocTest {
         for (Availability a : Availability.values()) {
             assertThat(doc).contains("`" + a.wire() + "`");
         }
+    }
+
+    @Test
+    void everyWireValue_ofTheStutterContract_isDocumented() {
+        for (SourceState st : SourceState.values()) {
+            assertThat(doc).contains("`" + st.wire() + "`");
+        }
+        for (String state : List.of(Contention.CALM, Contention.DOWNLOADING, Contention.DEGRADED, Contention.CONTENTION)) {
+            assertThat(doc).as("a row of the contention states").contains("| `" + state + "` |");
+        }
+        for (String reason : List.of(ThrottleState.RELEASED, ThrottleState.LEASE_EXPIRED, ThrottleState.AGENT_RESTART,
+                ThrottleState.AGENT_STOP)) {
+            assertThat(doc).contains("`" + reason + "`");
+        }
+        assertThat(doc).contains("`" + ThrottleRequest.APPLY + "`", "`" + ThrottleRequest.RELEASE + "`",
+                "`" + StreamSession.DIRECT_PLAY + "`", "`" + StreamSession.DIRECT_STREAM + "`",
+                "`" + StreamSession.TRANSCODE + "`", "`" + AlertState.RAISED + "`", "`" + AlertState.CLEARED + "`");
+        // The detector's signal names live in the aggregator; the contract is this list, one row per side and name.
+        Map<String, List<String>> signals = Map.of(
+                SignalValue.DOWNLOAD, List.of("nfs-write", "disk-write", "io-psi", "downloaders"),
+                SignalValue.STREAMING, List.of("nfs-read-rtt", "nfs-read-exe", "io-psi", "disk-read-await",
+                        "transcode-behind"));
+        signals.forEach((side, names) -> names.forEach(
+                name -> assertThat(doc).contains("| `" + side + "` | `" + name + "` |")));
     }
 
     /** Backticked first-column names of the first table after {@code ### name}. */
