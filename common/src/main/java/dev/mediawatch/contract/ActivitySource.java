@@ -23,6 +23,7 @@ public record ActivitySource(String name, SourceState state, String problem) {
         return new ActivitySource(name, SourceState.OK, null);
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isOk() {
         return state == SourceState.OK;
     }

@@ -28,7 +28,7 @@ public final class ConfigKeys {
             if (m.getParameterCount() > 0 || Modifier.isStatic(m.getModifiers()) || m.isDefault() || m.isSynthetic()) {
                 continue;
             }
-            String key = prefix + "." + kebab(m.getName());
+            String key = prefix + "." + name(m);
             Class<?> r = m.getReturnType();
             if (r.isInterface() && r.getEnclosingClass() == root) {
                 collect(root, r, key, keys);
@@ -36,6 +36,20 @@ public final class ConfigKeys {
                 keys.add(key);
             }
         }
+    }
+
+    /** {@code @WithName("x")} (SmallRye's, looked up by name: common knows nothing of Quarkus) or the method's name in kebab case. */
+    private static String name(Method m) {
+        for (java.lang.annotation.Annotation a : m.getAnnotations()) {
+            if (a.annotationType().getSimpleName().equals("WithName")) {
+                try {
+                    return (String) a.annotationType().getMethod("value").invoke(a);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return kebab(m.getName());
     }
 
     static String kebab(String camel) {

@@ -561,6 +561,10 @@ class IngestFuzzTest {
             case MOUNTS -> ContractJson.write(goodMounts(host));
             case IO -> ContractJson.write(goodIo(host));
             case EVENTS -> ContractJson.write(goodEvent(host));
+            case ACTIVITY -> ContractJson.write(dev.mediawatch.contract.HostActivity.of(host, T0,
+                    List.of(dev.mediawatch.contract.ActivitySource.ok("sabnzbd")), List.of(),
+                    new dev.mediawatch.contract.DownloadQueue("downloading", false, 5_000_000, 1_000_000_000, 2, 0), null,
+                    List.of(), null));
         };
     }
 
@@ -1582,6 +1586,8 @@ class IngestFuzzTest {
                 case MOUNTS -> ContractJson.write(HostMounts.of(good, T0, List.of()));
                 case IO -> ContractJson.write(HostIo.of(good, T0, 0, null, List.of(), List.of(), List.of()));
                 case EVENTS -> ContractJson.write(HostEvent.of(good, EventTypes.ENGINE_UNREACHABLE, T0, "engine", null, null, null));
+                case ACTIVITY -> ContractJson.write(dev.mediawatch.contract.HostActivity.of(good, T0, List.of(), List.of(),
+                        null, null, List.of(), null));
             };
         }
 
@@ -1591,6 +1597,7 @@ class IngestFuzzTest {
                 case EVENTS -> Schema.HOST_EVENT.id();
                 case MOUNTS -> Schema.HOST_MOUNTS.id();
                 case IO -> Schema.HOST_IO.id();
+                case ACTIVITY -> Schema.HOST_ACTIVITY.id();
             };
         }
 
