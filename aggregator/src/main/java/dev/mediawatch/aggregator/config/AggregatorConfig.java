@@ -3,6 +3,7 @@ package dev.mediawatch.aggregator.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -42,6 +43,121 @@ public interface AggregatorConfig {
     Api api();
 
     Refresh refresh();
+
+    Stutter stutter();
+
+    Incidents incidents();
+
+    @io.smallrye.config.WithName("notify")
+    Notify notifications();
+
+    Mitigation mitigation();
+
+    /** The stutter detector (docs/decisions/0007-stutter-detector.md justifies every default). */
+    interface Stutter {
+        /** How often the detector decides, over the latest signals. Default 5 s (the agents' sample interval). */
+        @WithDefault("5s")
+        Duration window();
+
+        /** Contention must hold this long before "streaming stutter during downloads" is raised. Default 30 s. */
+        @WithDefault("30s")
+        Duration raiseAfter();
+
+        /** Calm must hold this long before a raised alert clears. Default 60 s. */
+        @WithDefault("60s")
+        Duration clearAfter();
+
+        /** An open alert whose signals are gone (an agent offline) is held this long, then cleared as "signals lost". Default 5 min. */
+        @WithDefault("5m")
+        Duration holdMissingFor();
+
+        /** The shared media mount whose NFS statistics are read. Default {@code /mnt/media}. */
+        @WithDefault("/mnt/media")
+        String mediaPath();
+
+        /**
+         * Threshold overrides, each {@code <side>-<signal>=<raise>/<clear>} in the signal's unit (B/s, ms, %, count),
+         * e.g. {@code streaming-nfs-read-rtt=80/40,download-disk-write=40000000/20000000}. Sides: {@code download},
+         * {@code streaming}; signals as in docs/contract.md. An unknown signal, a bad number or a clear beyond its
+         * raise stops startup. None by default (the defaults of docs/decisions/0007).
+         */
+        Optional<List<String>> thresholds();
+    }
+
+    interface Incidents {
+        /** The incident journal (created with its directory). Default {@code /var/lib/mediawatch/incidents.journal}. */
+        @WithDefault("/var/lib/mediawatch/incidents.journal")
+        Path file();
+
+        /** Incidents cleared longer ago than this are dropped. Default 30 days. */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** The most incidents kept; the oldest go first. Default 10000. */
+        @WithDefault("10000")
+        int maxIncidents();
+
+        /** The journal is compacted when it grows past this. Default 16777216 (16 MiB). */
+        @WithDefault("16777216")
+        long maxFileBytes();
+    }
+
+    interface Notify {
+        /**
+         * Outbound notifications on raise and clear, by name: {@code mediawatch.notify.targets.<name>.kind}
+         * ({@code webhook}: POST of the alert JSON; {@code ntfy}: an ntfy message), {@code .url} (for ntfy the topic
+         * URL, e.g. {@code https://ntfy.sh/my-media}), {@code .token} (optional bearer token, never logged). None by
+         * default.
+         */
+        Map<String, Target> targets();
+
+        /** Each delivery attempt's time limit. Default 10 s. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Attempts per delivery (connection errors, timeouts, 5xx and 429 are retried). Default 5. */
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** The first retry's delay, doubling after each. Default 2 s. */
+        @WithDefault("2s")
+        Duration backoff();
+
+        interface Target {
+            String kind();
+
+            java.net.URI url();
+
+            Optional<String> token();
+        }
+    }
+
+    /** Opt-in mitigation: throttle downloads while streaming stutters and somebody watches. */
+    interface Mitigation {
+        /** Ask the download hosts' agents to throttle while the stutter alert is raised. Default false. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** SABnzbd's speed limit while throttled, bytes/s ({@code 0}: leave SABnzbd alone). Default 10485760 (10 MiB/s). */
+        @WithDefault("10485760")
+        long sabnzbdLimit();
+
+        /** qBittorrent's global download limit while throttled, bytes/s ({@code 0}: leave it alone). Default 5242880 (5 MiB/s). */
+        @WithDefault("5242880")
+        long qbittorrentLimit();
+
+        /** Also pause the post-processing containers (unpackerr, tdarr) while throttled. Default false. */
+        @WithDefault("false")
+        boolean pausePostProcessing();
+
+        /** The lease: the agent restores by itself unless renewed within this. Default 90 s. */
+        @WithDefault("90s")
+        Duration lease();
+
+        /** How often the lease is renewed while the alert holds. Default 30 s (three renewals per lease). */
+        @WithDefault("30s")
+        Duration renewEvery();
+    }
 
     interface Ingest {
         /** Payloads larger than this are refused ({@code too-large}). Default 524288 (512 KiB). */

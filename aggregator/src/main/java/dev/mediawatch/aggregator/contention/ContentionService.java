@@ -1,0 +1,391 @@
+package dev.mediawatch.aggregator.contention;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.incidents.IncidentStore;
+import dev.mediawatch.aggregator.notify.Notifier;
+import dev.mediawatch.aggregator.notify.NotifyTarget;
+import dev.mediawatch.aggregator.publish.MqttPublisher;
+import dev.mediawatch.aggregator.status.DetectorView;
+import dev.mediawatch.aggregator.status.HostRecord;
+import dev.mediawatch.aggregator.status.StatusService;
+import dev.mediawatch.aggregator.stutter.Decision;
+import dev.mediawatch.aggregator.stutter.HostSample;
+import dev.mediawatch.aggregator.stutter.StutterDetector;
+import dev.mediawatch.contract.Alert;
+import dev.mediawatch.contract.AlertSeverity;
+import dev.mediawatch.contract.AlertState;
+import dev.mediawatch.contract.Availability;
+import dev.mediawatch.contract.Contention;
+import dev.mediawatch.contract.ContractJson;
+import dev.mediawatch.contract.DownloadLimits;
+import dev.mediawatch.contract.EventTypes;
+import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.Incident;
+import dev.mediawatch.contract.IncidentAction;
+import dev.mediawatch.contract.LogThrottle;
+import dev.mediawatch.contract.ThrottleState;
+import dev.mediawatch.contract.Command;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Runs the stutter detector and does what its decisions call for. One thread ({@code mediawatch-stutter}) every
+ * window: samples from the registry, a decision, the contention sensor (retained {@code <prefix>/contention}), each
+ * alert's state (retained {@code <prefix>/alerts/<id>}) when it changes, an event on {@code <prefix>/events} and a
+ * notification per raise and clear, the incident timeline, the opt-in throttle lease, and the detector's part of the
+ * unified status. Nothing here blocks on MQTT (publishes are asynchronous) and the notifier has its own thread;
+ * the incident store writes (and fsyncs) on this thread, a few times per incident.
+ */
+@ApplicationScoped
+public class ContentionService {
+
+    private static final Logger LOG = Logger.getLogger(ContentionService.class);
+    /** The aggregator's own events carry this as their host. */
+    public static final HostId SELF = HostId.of("aggregator");
+    /** Incidents returned at most per request. */
+    public static final int MAX_INCIDENTS_PER_REQUEST = 500;
+
+    private final StatusService status;
+    private final MqttPublisher publisher;
+    private final StutterDetector detector;
+    private final IncidentStore incidents;
+    private final Notifier notifier;
+    private final Mitigation mitigation;
+    private final Duration window;
+    private final Clock clock = Clock.systemUTC();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mediawatch-stutter");
+        t.setDaemon(true);
+        return t;
+    });
+    private final LogThrottle failureLog = new LogThrottle(Duration.ofMinutes(1));
+    private final Map<String, AlertState> lastPublished = new HashMap<>();
+    private final Map<HostId, ThrottleState> lastThrottle = new HashMap<>();
+    private final Map<String, Incident> open = new HashMap<>();
+    private volatile Decision last;
+    /** The incident cleared last: late actions (a notification of its clear, the throttle restored) go to it. */
+    private Incident lastClosed;
+
+    public ContentionService(StatusService status, MqttPublisher publisher, AggregatorConfig config, MeterRegistry meters) {
+        this.status = status;
+        this.publisher = publisher;
+        this.detector = new StutterDetector(DetectorSettings.of(config.stutter()));
+        this.window = config.stutter().window();
+        AggregatorConfig.Mitigation m = config.mitigation();
+        this.mitigation = new Mitigation(m.enabled(),
+                new DownloadLimits(m.sabnzbdLimit() > 0 ? m.sabnzbdLimit() : null,
+                        m.qbittorrentLimit() > 0 ? m.qbittorrentLimit() : null),
+                m.pausePostProcessing(), m.lease(), m.renewEvery());
+        AggregatorConfig.Incidents i = config.incidents();
+        this.incidents = new IncidentStore(i.file(), clock, i.retention(), i.maxIncidents(), i.maxFileBytes());
+        this.incidents.open();
+        List<NotifyTarget> targets = new ArrayList<>();
+        config.notifications().targets().forEach((name, t) -> {
+            if (!"webhook".equals(t.kind()) && !"ntfy".equals(t.kind())) {
+                throw new IllegalArgumentException("mediawatch.notify.targets." + name + ".kind must be webhook or ntfy");
+            }
+            targets.add(new NotifyTarget(name, t.kind(), t.url(), t.token()));
+        });
+        this.notifier = new Notifier(targets, config.notifications().timeout(), config.notifications().maxAttempts(),
+                config.notifications().backoff(), (alert, action) -> thread.execute(() -> recordFor(alert.incidentId(), action)),
+                clock);
+        Gauge.builder("mediawatch_contention_score", this, s -> s.last == null ? 0 : s.last.contention().score())
+                .description("the stutter detector's contention score of the last window, 0-100").register(meters);
+        Gauge.builder("mediawatch_incident_store_ok", this, s -> "ok".equals(s.incidents.health()) ? 1 : 0)
+                .description("1 while incidents are being kept, 0 when the store is broken or unwritable").register(meters);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!"ok".equals(incidents.health())) {
+            LOG.errorf("incidents are not being kept: %s", incidents.health());
+        }
+        thread.scheduleAtFixedRate(this::windowSafely, window.toMillis(), window.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        thread.shutdownNow();
+        notifier.close();
+        incidents.close();
+    }
+
+    /** The last window's contention; empty before the first window. */
+    public Optional<Contention> contention() {
+        Decision d = last;
+        return d == null ? Optional.empty() : Optional.of(d.contention());
+    }
+
+    /** Both detector alerts as they stand, with the download throttle's state when mitigation is on. */
+    public List<AlertState> alerts() {
+        Decision d = last;
+        if (d == null) {
+            return List.of();
+        }
+        return d.alerts().stream().map(this::withThrottle).toList();
+    }
+
+    /** Incidents raised at or after {@code since} (or still open), newest first, at most {@link #MAX_INCIDENTS_PER_REQUEST}. */
+    public dev.mediawatch.contract.IncidentList incidents(Instant since) {
+        List<Incident> found = incidents.since(since, MAX_INCIDENTS_PER_REQUEST + 1);
+        boolean truncated = found.size() > MAX_INCIDENTS_PER_REQUEST;
+        return dev.mediawatch.contract.IncidentList.of(since, truncated ? found.subList(0, MAX_INCIDENTS_PER_REQUEST) : found,
+                truncated, incidents.health());
+    }
+
+    public Optional<Incident> incident(String id) {
+        return incidents.get(id);
+    }
+
+    private void windowSafely() {
+        try {
+            window(clock.instant());
+        } catch (RuntimeException e) {
+            // A bug costs one window, never the schedule.
+            long held = failureLog.tryLog(System.nanoTime());
+            if (held >= 0) {
+                LOG.errorf(e, "the stutter window failed%s", held > 0 ? " (" + held + " more since the last such line)" : "");
+            }
+        }
+    }
+
+    void window(Instant now) {
+        List<HostRecord> records = List.copyOf(status.registry().hosts());
+        List<HostSample> samples = new ArrayList<>(records.size());
+        for (HostRecord r : records) {
+            samples.add(new HostSample(r.host(), r.state() == null ? null : r.state().role(),
+                    r.availability() == Availability.ONLINE, r.lastSeen(), r.io(), r.mounts(), r.activity()));
+        }
+        Decision d = detector.decide(now, samples);
+        last = d;
+        publish(status.topics().contention(), ContractJson.write(d.contention()), true);
+
+        for (Decision.Transition t : d.transitions()) {
+            onTransition(now, t);
+        }
+        trackPeaks(d);
+        throttleActions(now, records);
+        mitigate(now, d, records);
+        for (AlertState a : alerts()) {
+            AlertState before = lastPublished.get(a.id());
+            if (before == null || !sameExceptEvidence(before, a)) {
+                publish(status.topics().alert(a.id()), ContractJson.write(a), true);
+                lastPublished.put(a.id(), a);
+            }
+        }
+        status.detector(new DetectorView(d.contention(), statusAlerts(d)));
+    }
+
+    private static boolean sameExceptEvidence(AlertState a, AlertState b) {
+        return a.state().equals(b.state()) && java.util.Objects.equals(a.since(), b.since())
+                && java.util.Objects.equals(a.clearedAt(), b.clearedAt()) && a.message().equals(b.message())
+                && java.util.Objects.equals(a.throttle(), b.throttle());
+    }
+
+    private List<Alert> statusAlerts(Decision d) {
+        List<Alert> out = new ArrayList<>();
+        for (Decision.Alert a : List.of(d.stutter(), d.degraded())) {
+            if (a.raised()) {
+                AlertState s = a.state();
+                out.add(new Alert(s.id(), s.id(), s.severity(), null, null, s.message(), s.since()));
+            }
+        }
+        String store = incidents.health();
+        if (!"ok".equals(store)) {
+            out.add(new Alert("incident-store", "incidents", AlertSeverity.WARNING, null, null,
+                    "incidents are not being kept: " + store, null));
+        }
+        return out;
+    }
+
+    private void onTransition(Instant now, Decision.Transition t) {
+        AlertState state = withThrottle(t.alert().state());
+        boolean raised = t.change() == Decision.Change.RAISED;
+        LOG.infof("%s %s: %s", raised ? "raised" : "cleared", t.alertId(), state.message());
+        Map<String, String> detail = new HashMap<>();
+        detail.put("reason", t.reason());
+        detail.put("score", Integer.toString(d(state)));
+        if (state.incidentId() != null) {
+            detail.put("incident", state.incidentId());
+        }
+        publish(status.topics().aggregatorEvents(), ContractJson.write(HostEvent.of(SELF,
+                raised ? EventTypes.ALERT_RAISED : EventTypes.ALERT_CLEARED, now, t.alertId(),
+                raised ? AlertState.CLEARED : AlertState.RAISED, raised ? AlertState.RAISED : AlertState.CLEARED, detail)),
+                false);
+        notifier.notify(state);
+        if (state.incidentId() == null) {
+            return;
+        }
+        if (raised) {
+            Incident i = new Incident(state.incidentId(), t.alertId(), state.severity(), state.message(), state.since(),
+                    null, t.alert().peakScore(), state.evidence(), t.alert().peakEvidence(),
+                    List.of(new IncidentAction(now, EventTypes.ALERT_RAISED, t.reason())));
+            open.put(t.alertId(), i);
+            incidents.upsert(i);
+        } else {
+            Incident i = open.remove(t.alertId());
+            if (i == null) {
+                i = incidents.get(state.incidentId()).orElse(null);
+            }
+            if (i != null) {
+                lastClosed = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(),
+                        state.clearedAt() == null ? now : state.clearedAt(), Math.max(i.peakScore(), t.alert().peakScore()),
+                        i.atRaise(), t.alert().peakScore() > i.peakScore() ? t.alert().peakEvidence() : i.atPeak(),
+                        append(i.actions(), new IncidentAction(now, EventTypes.ALERT_CLEARED, t.reason())));
+                incidents.upsert(lastClosed);
+            }
+        }
+    }
+
+    private static int d(AlertState s) {
+        return s.evidence() == null ? 0 : s.evidence().score();
+    }
+
+    /** A new worst window of an open incident is written once, not every window. */
+    private void trackPeaks(Decision d) {
+        for (Decision.Alert a : List.of(d.stutter(), d.degraded())) {
+            Incident i = open.get(a.state().id());
+            if (a.raised() && i != null && a.peakScore() > i.peakScore()) {
+                Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), null,
+                        a.peakScore(), i.atRaise(), a.peakEvidence(), i.actions());
+                open.put(a.state().id(), next);
+                incidents.upsert(next);
+            }
+        }
+    }
+
+    /** The agents' own throttle changes (set, restored, failing) go into the open incident's timeline. */
+    private void throttleActions(Instant now, List<HostRecord> records) {
+        for (HostRecord r : records) {
+            ThrottleState t = r.activity() == null ? null : r.activity().throttle();
+            ThrottleState before = lastThrottle.put(r.host(), t);
+            if (t == null || before == null && !t.active()) {
+                continue;
+            }
+            if (t.active() && (before == null || !before.active())) {
+                record(new IncidentAction(now, EventTypes.THROTTLE_APPLIED, r.host() + ": " + t.applied()));
+            } else if (!t.active() && before != null && before.active()) {
+                record(new IncidentAction(now, EventTypes.THROTTLE_RESTORED,
+                        r.host() + ": " + t.lastRestoreReason() + ", back to " + t.previous()));
+            }
+            if (t.problem() != null && (before == null || !t.problem().equals(before.problem()))) {
+                record(new IncidentAction(now, EventTypes.THROTTLE_FAILED, r.host() + ": " + t.problem()));
+            }
+        }
+    }
+
+    private void mitigate(Instant now, Decision d, List<HostRecord> records) {
+        if (!mitigation.enabled()) {
+            return;
+        }
+        boolean wanted = d.stutter().raised() && d.watching().state() == dev.mediawatch.aggregator.stutter.Signals.Watch.YES;
+        List<HostId> download = records.stream()
+                .filter(r -> r.state() != null && "download".equals(r.state().role()) && r.availability() == Availability.ONLINE)
+                .map(HostRecord::host).toList();
+        boolean had = !mitigation.throttled().isEmpty();
+        for (Mitigation.Send s : mitigation.decide(now, wanted, download)) {
+            publish(status.topics().command(s.host(), Command.THROTTLE), ContractJson.write(s.request()), false);
+            boolean apply = s.request().action().equals(dev.mediawatch.contract.ThrottleRequest.APPLY);
+            if (apply && had) {
+                continue; // a renewal: not an event, not an action
+            }
+            publish(status.topics().aggregatorEvents(), ContractJson.write(HostEvent.of(SELF, EventTypes.THROTTLE_REQUESTED,
+                    now, s.host().value(), null, s.request().action(), Map.of("requestId", s.request().requestId()))), false);
+            record(new IncidentAction(now, EventTypes.THROTTLE_REQUESTED, s.host() + ": " + s.request().action()));
+        }
+    }
+
+    private AlertState withThrottle(AlertState s) {
+        if (!mitigation.enabled() || !AlertState.STUTTER.equals(s.id())) {
+            return s;
+        }
+        ThrottleState t = status.registry().hosts().stream()
+                .filter(r -> r.activity() != null && r.activity().throttle() != null)
+                .map(r -> r.activity().throttle()).filter(ThrottleState::active).findFirst().orElse(null);
+        return AlertState.of(s.id(), s.state(), s.severity(), s.message(), s.since(), s.clearedAt(), s.incidentId(),
+                s.evidence(), t);
+    }
+
+    /** A notification's outcome goes to the incident of the alert it was about, open or closed. */
+    private void recordFor(String incidentId, IncidentAction action) {
+        LOG.infof("%s: %s", action.action(), action.detail());
+        if (incidentId == null) {
+            return;
+        }
+        for (Map.Entry<String, Incident> e : open.entrySet()) {
+            if (e.getValue().id().equals(incidentId)) {
+                Incident i = e.getValue();
+                Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), i.clearedAt(),
+                        i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(), action));
+                e.setValue(next);
+                incidents.upsert(next);
+                return;
+            }
+        }
+        Incident i = lastClosed != null && lastClosed.id().equals(incidentId) ? lastClosed
+                : incidents.get(incidentId).orElse(null);
+        if (i != null) {
+            Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), i.clearedAt(),
+                    i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(), action));
+            if (lastClosed != null && lastClosed.id().equals(incidentId)) {
+                lastClosed = next;
+            }
+            incidents.upsert(next);
+        }
+    }
+
+    /** An action goes to the open stutter incident, else the open degraded one, else the one cleared last. */
+    private void record(IncidentAction action) {
+        String key = open.containsKey(AlertState.STUTTER) ? AlertState.STUTTER
+                : open.containsKey(AlertState.STREAMING_DEGRADED) ? AlertState.STREAMING_DEGRADED : null;
+        LOG.infof("%s: %s", action.action(), action.detail());
+        Incident i = key != null ? open.get(key) : lastClosed;
+        if (i == null) {
+            return;
+        }
+        Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), i.clearedAt(),
+                i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(), action));
+        if (key != null) {
+            open.put(key, next);
+        } else {
+            lastClosed = next;
+        }
+        incidents.upsert(next);
+    }
+
+    private static List<IncidentAction> append(List<IncidentAction> actions, IncidentAction a) {
+        List<IncidentAction> out = new ArrayList<>(actions);
+        out.add(a);
+        return out;
+    }
+
+    private void publish(String topic, byte[] payload, boolean retained) {
+        publisher.publish(topic, payload, retained).whenComplete((ok, error) -> {
+            if (error != null) {
+                long held = failureLog.tryLog(System.nanoTime());
+                if (held >= 0) {
+                    LOG.warnf("publishing to %s failed: %s", topic, error.getClass().getSimpleName());
+                }
+            }
+        });
+    }
+}
