@@ -29,6 +29,10 @@ import dev.mediawatch.contract.TorrentTransfer;
  * A generated trace for the detector: what each of two hosts reports, changed between runs of windows, and the
  * decisions the detector made, with the time of each. The clock is the trace's own: every window is
  * {@code window} after the previous one unless a test moves it.
+ *
+ * <p>Generated, not recorded: NFS, Jellyfin and SABnzbd cannot run here. The payloads are the contract's own
+ * records ({@code HostIo}, {@code HostMounts}, {@code HostActivity}) in the shapes docs/contract.md gives, with
+ * values chosen around the thresholds of docs/decisions/0007.
  */
 final class Trace {
 
