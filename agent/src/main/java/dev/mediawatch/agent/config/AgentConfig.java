@@ -71,6 +71,66 @@ public interface AgentConfig {
 
     Compose compose();
 
+    Activity activity();
+
+    Throttle throttle();
+
+    interface Activity {
+        /**
+         * The media services' APIs are asked and the activity snapshot published this often. Default 5 s;
+         * at least 1 s and longer than {@code timeout}.
+         */
+        @WithDefault("5s")
+        Duration interval();
+
+        /** One API call not answered within this makes its source {@code unreachable}. Default 3 s. */
+        @WithDefault("3s")
+        Duration timeout();
+
+        /**
+         * Post-processing containers (by container or catalogue service name) reported with their disk activity
+         * and paused by the throttle when asked. Default {@code unpackerr,tdarr,tdarr-node}.
+         */
+        @WithDefault("unpackerr,tdarr,tdarr-node")
+        java.util.List<String> postProcessing();
+
+        /** Jellyfin's sessions (key: {@code MEDIAWATCH_JELLYFIN_API_KEY}). */
+        Endpoint jellyfin();
+
+        /** Navidrome's now playing (user/password: {@code MEDIAWATCH_NAVIDROME_USER}/{@code _PASSWORD}). */
+        Endpoint navidrome();
+
+        /** SABnzbd's queue and speed limit (key: {@code MEDIAWATCH_SABNZBD_API_KEY}). */
+        Endpoint sabnzbd();
+
+        /** qBittorrent's transfer and limit (user/password: {@code MEDIAWATCH_QBITTORRENT_USER}/{@code _PASSWORD}). */
+        Endpoint qbittorrent();
+    }
+
+    interface Endpoint {
+        /**
+         * The service's base URL, e.g. {@code http://127.0.0.1:8096}. Default: when the catalogue lists the
+         * service (by that name) on this host with a port, {@code http://<mediawatch.probes.host>:<first port>};
+         * otherwise the source is not configured.
+         */
+        Optional<String> url();
+    }
+
+    interface Throttle {
+        /**
+         * Whether the aggregator's throttle commands are obeyed. Default: {@code true} on role {@code download},
+         * {@code false} otherwise. A throttle found in the state file at startup is restored either way.
+         */
+        Optional<Boolean> allowed();
+
+        /**
+         * Where an active throttle (the limits to restore, containers paused) is kept across restarts and crashes.
+         * Default {@code /var/lib/mediawatch/throttle.json}.
+         */
+        @WithDefault("/var/lib/mediawatch/throttle.json")
+        java.nio.file.Path stateFile();
+    }
+
     interface Compose {
         /**
          * Compose directories to audit for plaintext secrets, comma-separated absolute host paths (e.g.

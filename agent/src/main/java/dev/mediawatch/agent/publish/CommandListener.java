@@ -10,6 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.mediawatch.agent.activity.ActivityWatch;
 import dev.mediawatch.agent.compose.ComposeWatch;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.agent.containers.ContainerWatch;
@@ -20,6 +21,7 @@ import dev.mediawatch.contract.LogThrottle;
 import dev.mediawatch.contract.PayloadRejected;
 import dev.mediawatch.contract.RejectReason;
 import dev.mediawatch.contract.Text;
+import dev.mediawatch.contract.ThrottleRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
@@ -37,11 +39,13 @@ public class CommandListener {
     private final ContainerWatch containers;
     private final dev.mediawatch.agent.host.HostWatch host;
     private final ComposeWatch compose;
+    private final ActivityWatch activity;
     private final MeterRegistry registry;
     private final LogThrottle logThrottle = new LogThrottle(Duration.ofSeconds(10));
 
     public CommandListener(AgentIdentity identity, ContainerWatch containers, dev.mediawatch.agent.host.HostWatch host,
-            ComposeWatch compose, MeterRegistry registry) {
+            ComposeWatch compose, ActivityWatch activity, MeterRegistry registry) {
+        this.activity = activity;
         this.host = host;
         this.compose = compose;
         this.identity = identity;
@@ -59,16 +63,27 @@ public class CommandListener {
             return message.ack();
         }
         try {
-            CommandRequest request = ContractJson.readCommand(message.getPayload(), command.get());
-            LOG.infof("command %s (request %s)", command.get().wire(),
-                    request.requestId() == null ? "-" : request.requestId());
             switch (command.get()) {
                 case REFRESH -> {
-                    // Mounts and I/O resampled first, the secrets audit asked again, then the state that answers
-                    // the request (carrying its id).
+                    CommandRequest request = ContractJson.readCommand(message.getPayload(), command.get());
+                    LOG.infof("command %s (request %s)", command.get().wire(),
+                            request.requestId() == null ? "-" : request.requestId());
+                    // Mounts and I/O resampled first, the secrets audit asked again, the activity asked, then the
+                    // state that answers the request (carrying its id).
                     host.refresh();
                     compose.refresh();
+                    activity.refresh();
                     containers.refresh(request.requestId());
+                }
+                case THROTTLE -> {
+                    // Renewed every few seconds while the aggregator holds the lease: logged at debug only.
+                    ThrottleRequest request = ContractJson.readThrottle(message.getPayload());
+                    if (!activity.throttle(request)) {
+                        reject("not-allowed", "command throttle (request " + request.requestId()
+                                + ") refused: throttling is not allowed on this agent (mediawatch.throttle.allowed)");
+                        return message.ack();
+                    }
+                    LOG.debugf("command throttle %s (request %s)", request.action(), request.requestId());
                 }
             }
             Counter.builder("mediawatch_agent_commands_total").tag("command", command.get().wire())
@@ -80,7 +95,12 @@ public class CommandListener {
     }
 
     private void reject(RejectReason reason, String why) {
-        Counter.builder("mediawatch_agent_commands_rejected_total").tag("reason", reason.wire())
+        reject(reason.wire(), why);
+    }
+
+    /** {@code reason}: a {@link RejectReason}'s wire name, or {@code not-allowed} (a throttle where none is allowed). */
+    private void reject(String reason, String why) {
+        Counter.builder("mediawatch_agent_commands_rejected_total").tag("reason", reason)
                 .description("commands refused, by reason").register(registry).increment();
         long held = logThrottle.tryLog(System.nanoTime());
         if (held >= 0) {

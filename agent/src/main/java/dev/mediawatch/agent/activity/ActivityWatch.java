@@ -1,0 +1,300 @@
+package dev.mediawatch.agent.activity;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import dev.mediawatch.agent.config.AgentConfig;
+import dev.mediawatch.agent.config.AgentIdentity;
+import dev.mediawatch.agent.containers.ContainerWatch;
+import dev.mediawatch.agent.host.HostWatch;
+import dev.mediawatch.agent.publish.MqttPublisher;
+import dev.mediawatch.agent.publish.StatePublisher;
+import dev.mediawatch.catalogue.CatalogueService;
+import dev.mediawatch.catalogue.ServiceCatalogue;
+import dev.mediawatch.contract.ContractJson;
+import dev.mediawatch.contract.HostActivity;
+import dev.mediawatch.contract.LogThrottle;
+import dev.mediawatch.contract.Text;
+import dev.mediawatch.contract.ThrottleRequest;
+import dev.mediawatch.contract.ThrottleState;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The activity loop: on a thread of its own ({@code mediawatch-activity}), every
+ * {@code mediawatch.activity.interval}, asks the configured media APIs ({@link ActivityCollector}) and publishes
+ * the {@link HostActivity} retained on {@code <prefix>/<host>/activity}; every second it gives the
+ * {@link Throttle} its tick (lease expiry, retries). Throttle commands and refreshes only enqueue here, from
+ * the MQTT event loop; they run on the same thread, so nothing overlaps and nothing blocks the event loop. At
+ * most one throttle request waits (a newer one replaces it: the aggregator's latest word is the one that
+ * counts) and at most one refresh, so no sender can grow a queue.
+ *
+ * <p>Sources are configured by URL ({@code mediawatch.activity.<source>.url}) or found in the catalogue
+ * (the service of that name on this host, at its first port on {@code mediawatch.probes.host}); their secrets
+ * come from {@link ActivityKeys}. A host with no source and no throttle publishes no activity.
+ */
+@ApplicationScoped
+public class ActivityWatch {
+
+    private static final Logger LOG = Logger.getLogger(ActivityWatch.class);
+
+    private final AgentConfig config;
+    private final AgentIdentity identity;
+    private final MqttPublisher mqtt;
+    private final StatePublisher events;
+    private final ContainerWatch containers;
+    private final HostWatch host;
+    private final ServiceCatalogue catalogue;
+    private final Config mpConfig;
+    private final Duration interval;
+    private final Duration timeout;
+    private final boolean throttleAllowed;
+    private final LogThrottle failureLog = new LogThrottle(Duration.ofMinutes(1));
+
+    private final AtomicReference<ThrottleRequest> pendingRequest = new AtomicReference<>();
+    private final AtomicBoolean requestQueued = new AtomicBoolean();
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
+
+    private ScheduledExecutorService thread;
+    private ActivityCollector collector;
+    private Throttle throttle;
+    private ContainerPauser pauser;
+    private volatile HostActivity last;
+
+    public ActivityWatch(AgentConfig config, AgentIdentity identity, MqttPublisher mqtt, StatePublisher events,
+            ContainerWatch containers, HostWatch host, ServiceCatalogue catalogue, Config mpConfig) {
+        this.config = config;
+        this.identity = identity;
+        this.mqtt = mqtt;
+        this.events = events;
+        this.containers = containers;
+        this.host = host;
+        this.catalogue = catalogue;
+        this.mpConfig = mpConfig;
+        this.interval = config.activity().interval();
+        this.timeout = config.activity().timeout();
+        if (timeout.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("mediawatch.activity.timeout: " + timeout + " is too short; use at least 100ms");
+        }
+        if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("mediawatch.activity.interval: " + interval + " is too short; use at least 1s");
+        }
+        if (interval.compareTo(timeout) <= 0) {
+            throw new IllegalArgumentException("mediawatch.activity.interval: " + interval
+                    + " must be longer than mediawatch.activity.timeout (" + timeout + ")");
+        }
+        this.throttleAllowed = config.throttle().allowed().orElse("download".equals(identity.role()));
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        ActivityKeys keys = new ActivityKeys(name -> mpConfig.getOptionalValue(name, String.class).orElse(null));
+        Optional<URI> jellyfinUrl = url("jellyfin", config.activity().jellyfin().url());
+        Optional<URI> navidromeUrl = url("navidrome", config.activity().navidrome().url());
+        Optional<URI> sabnzbdUrl = url("sabnzbd", config.activity().sabnzbd().url());
+        Optional<URI> qbittorrentUrl = url("qbittorrent", config.activity().qbittorrent().url());
+        SabnzbdClient sabnzbd = sabnzbdUrl
+                .map(u -> new SabnzbdClient(u, keys.get(ActivityKeys.SABNZBD_API_KEY), timeout)).orElse(null);
+        QbittorrentClient qbittorrent = qbittorrentUrl.map(u -> new QbittorrentClient(u,
+                keys.get(ActivityKeys.QBITTORRENT_USER), keys.get(ActivityKeys.QBITTORRENT_PASSWORD), timeout)).orElse(null);
+        ActivityCollector.Clients clients = new ActivityCollector.Clients(
+                jellyfinUrl.map(u -> new JellyfinClient(u, keys.get(ActivityKeys.JELLYFIN_API_KEY), timeout)).orElse(null),
+                navidromeUrl.map(u -> new NavidromeClient(u, keys.get(ActivityKeys.NAVIDROME_USER),
+                        keys.get(ActivityKeys.NAVIDROME_PASSWORD), timeout)).orElse(null),
+                sabnzbd, qbittorrent);
+
+        List<String> postProcessing = config.activity().postProcessing().stream().map(String::strip)
+                .filter(s -> !s.isEmpty()).toList();
+        Clock clock = Clock.systemUTC();
+        pauser = ContainerPauser.docker(config.docker().host(), config.docker().timeout());
+        throttle = new Throttle(identity.host(), sabnzbd == null ? null : Throttle.limiter(sabnzbd),
+                qbittorrent == null ? null : Throttle.limiter(qbittorrent), pauser, postProcessing,
+                new ThrottleStore(config.throttle().stateFile()), clock, throttleAllowed, events::event);
+        Throttle t = throttle;
+        collector = new ActivityCollector(identity.host(), clock, clients, postProcessing, containers::current,
+                host::currentIo, () -> publishThrottle(t.state()) ? t.state() : null, events::event);
+
+        LOG.infof("activity sources: %s; throttle %s (state file %s); every %s, API timeout %s",
+                describe(jellyfinUrl, navidromeUrl, sabnzbdUrl, qbittorrentUrl),
+                throttleAllowed ? "allowed" : "not allowed", config.throttle().stateFile(), interval, timeout);
+        thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "mediawatch-activity");
+            th.setDaemon(true);
+            return th;
+        });
+        // Restore first: a throttle left by a crash is put back before anything else runs on this thread.
+        thread.execute(() -> guarded("throttle restore at start", throttle::start));
+        if (clients.any() || throttleAllowed) {
+            thread.scheduleWithFixedDelay(() -> guarded("activity cycle", this::cycle), 0, interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } else {
+            LOG.info("no activity source configured and throttling not allowed: no activity is published");
+        }
+        thread.scheduleWithFixedDelay(() -> guarded("throttle tick", throttle::tick), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Whether the throttle belongs in the snapshot: where it can throttle, or while it holds or held limits. */
+    private boolean publishThrottle(ThrottleState s) {
+        return throttleAllowed || s.active() || s.lastRestoredAt() != null;
+    }
+
+    /** Collect and publish now (the refresh command); at most one waits. */
+    public void refresh() {
+        if (thread != null && !thread.isShutdown() && refreshQueued.compareAndSet(false, true)) {
+            thread.execute(() -> {
+                refreshQueued.set(false);
+                guarded("activity refresh", this::cycle);
+            });
+        }
+    }
+
+    /**
+     * A throttle request from the aggregator, from the event loop: enqueued for the activity thread (a newer
+     * request replaces one still waiting). False when throttling is not allowed here: refused, nothing done.
+     */
+    public boolean throttle(ThrottleRequest request) {
+        if (!throttleAllowed) {
+            return false;
+        }
+        pendingRequest.set(request);
+        if (thread != null && !thread.isShutdown() && requestQueued.compareAndSet(false, true)) {
+            thread.execute(() -> {
+                requestQueued.set(false);
+                ThrottleRequest r = pendingRequest.getAndSet(null);
+                if (r != null) {
+                    guarded("throttle request", () -> {
+                        Throttle.Outcome outcome = throttle.handle(r);
+                        LOG.debugf("throttle request %s (%s): %s", r.requestId(), r.action(), outcome);
+                        cycle();
+                    });
+                }
+            });
+        }
+        return true;
+    }
+
+    /** Throttling is allowed on this agent ({@code mediawatch.throttle.allowed}, by role by default). */
+    public boolean throttleAllowed() {
+        return throttleAllowed;
+    }
+
+    /** The last snapshot published, or null before the first. */
+    public HostActivity current() {
+        return last;
+    }
+
+    /** The throttle's state now (inactive before start). */
+    public ThrottleState throttleState() {
+        return throttle == null ? ThrottleState.INACTIVE : throttle.state();
+    }
+
+    private void cycle() {
+        if (collector == null) {
+            return;
+        }
+        HostActivity activity = collector.collect();
+        last = activity;
+        mqtt.publish(identity.topics().activity(identity.host()), ContractJson.write(activity), true);
+    }
+
+    /** A bug costs one run, never the schedule (an exception would end a periodic task), logged at a bounded rate. */
+    private void guarded(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            long held = failureLog.tryLog(System.nanoTime());
+            if (held >= 0) {
+                LOG.warnf(e, "%s failed%s", what, held > 0 ? " (" + held + " more since the last such line)" : "");
+            }
+        }
+    }
+
+    /** The configured URL, else the catalogue's service of that name on this host at its first port. */
+    private Optional<URI> url(String source, Optional<String> configured) {
+        if (configured.isPresent() && !configured.get().isBlank()) {
+            return Optional.of(checkUrl(source, configured.get().strip()));
+        }
+        for (CatalogueService s : catalogue.forHost(identity.host())) {
+            if (s.name().equals(source) && !s.ports().isEmpty()) {
+                String h = config.probes().host();
+                h = h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
+                return Optional.of(URI.create("http://" + h + ":" + s.ports().get(0)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static URI checkUrl(String source, String raw) {
+        String key = "mediawatch.activity." + source + ".url";
+        try {
+            URI u = new URI(raw);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new IllegalArgumentException(key + ": '" + Text.printable(raw, 80)
+                        + "' is not an http(s) URL with a host, e.g. http://127.0.0.1:8080");
+            }
+            if (u.getRawUserInfo() != null || u.getRawQuery() != null) {
+                // Credentials belong in the secrets, never in configuration that is logged.
+                throw new IllegalArgumentException(key + ": put no user, password or query in the URL; use the "
+                        + "MEDIAWATCH_" + source.toUpperCase(java.util.Locale.ROOT) + "_* secrets");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(key + ": not a URL (" + Text.printable(e.getReason(), 60) + ")");
+        }
+    }
+
+    private static String describe(Optional<URI> jellyfin, Optional<URI> navidrome, Optional<URI> sabnzbd,
+            Optional<URI> qbittorrent) {
+        List<String> parts = new ArrayList<>();
+        jellyfin.ifPresent(u -> parts.add("jellyfin " + u));
+        navidrome.ifPresent(u -> parts.add("navidrome " + u));
+        sabnzbd.ifPresent(u -> parts.add("sabnzbd " + u));
+        qbittorrent.ifPresent(u -> parts.add("qbittorrent " + u));
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
+    }
+
+    /**
+     * At shutdown: the throttle puts back what it set (one try, bounded by the API timeouts; what fails stays in
+     * the state file for the next start), then the thread ends.
+     */
+    void onStop(@Observes ShutdownEvent event) {
+        if (thread == null) {
+            return;
+        }
+        Future<?> stop = thread.submit(() -> guarded("throttle restore at stop", throttle::stop));
+        try {
+            // Behind a running cycle (each call bounded by the timeout), then two downloaders and the containers.
+            stop.get(timeout.toMillis() * 12 + config.docker().timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("throttle restore at stop did not finish (%s); the next start restores from %s",
+                    e.getClass().getSimpleName(), config.throttle().stateFile());
+        } finally {
+            thread.shutdownNow();
+            try {
+                pauser.close();
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.debugf("closing the engine client: %s", e.getClass().getSimpleName());
+            }
+        }
+    }
+}
