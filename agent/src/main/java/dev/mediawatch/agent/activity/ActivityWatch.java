@@ -227,15 +227,19 @@ public class ActivityWatch {
         }
     }
 
-    /** The configured URL, else the catalogue's service of that name on this host at its first port. */
     private Optional<URI> url(String source, Optional<String> configured) {
+        return url(source, configured, catalogue.forHost(identity.host()), config.probes().host());
+    }
+
+    /** The configured URL, else the catalogue's service of that name on this host at its first port. */
+    static Optional<URI> url(String source, Optional<String> configured, List<CatalogueService> onThisHost,
+            String probeHost) {
         if (configured.isPresent() && !configured.get().isBlank()) {
             return Optional.of(checkUrl(source, configured.get().strip()));
         }
-        for (CatalogueService s : catalogue.forHost(identity.host())) {
+        for (CatalogueService s : onThisHost) {
             if (s.name().equals(source) && !s.ports().isEmpty()) {
-                String h = config.probes().host();
-                h = h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
+                String h = probeHost.contains(":") && !probeHost.startsWith("[") ? "[" + probeHost + "]" : probeHost;
                 return Optional.of(URI.create("http://" + h + ":" + s.ports().get(0)));
             }
         }
@@ -246,14 +250,15 @@ public class ActivityWatch {
         String key = "mediawatch.activity." + source + ".url";
         try {
             URI u = new URI(raw);
+            if (u.getRawUserInfo() != null || u.getRawQuery() != null
+                    || (u.getRawAuthority() != null && u.getRawAuthority().contains("@"))) {
+                // Credentials belong in the secrets, never in configuration that is logged; the URL is not repeated.
+                throw new IllegalArgumentException(key + ": put no user, password or query in the URL; use the "
+                        + "MEDIAWATCH_" + source.toUpperCase(java.util.Locale.ROOT) + "_* secrets");
+            }
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
                 throw new IllegalArgumentException(key + ": '" + Text.printable(raw, 80)
                         + "' is not an http(s) URL with a host, e.g. http://127.0.0.1:8080");
-            }
-            if (u.getRawUserInfo() != null || u.getRawQuery() != null) {
-                // Credentials belong in the secrets, never in configuration that is logged.
-                throw new IllegalArgumentException(key + ": put no user, password or query in the URL; use the "
-                        + "MEDIAWATCH_" + source.toUpperCase(java.util.Locale.ROOT) + "_* secrets");
             }
             return u;
         } catch (URISyntaxException e) {
