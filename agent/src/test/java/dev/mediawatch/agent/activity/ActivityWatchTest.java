@@ -183,6 +183,14 @@ class ActivityWatchTest {
     }
 
     @Test
+    void theRefreshCommand_stillAnswersWithItsRequestId_besideTheActivity() {
+        broker.publish(topics.command(host, Command.REFRESH), ContractJson.write(
+                dev.mediawatch.contract.CommandRequest.of(Command.REFRESH, "refresh-activity", Instant.now())), false);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(broker.messages(topics.state(host))).anySatisfy(m -> assertThat(
+                ContractJson.readState(m.payload(), host).requestId()).isEqualTo("refresh-activity")));
+    }
+
+    @Test
     void aThrottleCommandThatIsNotOne_isRefusedAndCounted() {
         broker.publish(topics.command(host, Command.THROTTLE), "{\"schema\":\"mediawatch.command\",\"version\":1}", false);
         broker.publish(topics.command(host, Command.THROTTLE), "{\"schema\":\"mediawatch.throttle\",\"version\":1,"
