@@ -23,7 +23,7 @@ import io.smallrye.common.annotation.Blocking;
  * The stutter detector over HTTP: its alerts as they stand, the contention of the last window, and the incident
  * timeline ("the movie stuttered at 21:03, why?"). Documented in docs/contract.md.
  */
-@Path("/api")
+@Path("/")
 public class AlertsResource {
 
     /** Without {@code since}: the last week. */
@@ -37,7 +37,7 @@ public class AlertsResource {
 
     /** Both detector alerts ({@code stutter}, {@code streaming-degraded}), raised or cleared; empty before the first window. */
     @GET
-    @Path("alerts")
+    @Path("api/alerts")
     @Produces(MediaType.APPLICATION_JSON)
     public List<AlertState> alerts() {
         return contention.alerts();
@@ -45,7 +45,7 @@ public class AlertsResource {
 
     /** The last window's contention sensor; 404 before the first window. */
     @GET
-    @Path("contention")
+    @Path("api/contention")
     @Produces(MediaType.APPLICATION_JSON)
     public Response contention() {
         return contention.contention().map(c -> Response.ok(ContractJson.write(c)).build())
@@ -58,7 +58,7 @@ public class AlertsResource {
      * event loop.
      */
     @GET
-    @Path("incidents")
+    @Path("api/incidents")
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
     public Response incidents(@QueryParam("since") String since) {
@@ -72,7 +72,7 @@ public class AlertsResource {
     }
 
     @GET
-    @Path("incidents/{id}")
+    @Path("api/incidents/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
     public Response incident(@PathParam("id") String id) {

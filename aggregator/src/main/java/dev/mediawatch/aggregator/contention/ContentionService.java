@@ -44,7 +44,6 @@ import dev.mediawatch.contract.IncidentAction;
 import dev.mediawatch.contract.LogThrottle;
 import dev.mediawatch.contract.ThrottleState;
 import dev.mediawatch.contract.Command;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
@@ -99,6 +98,7 @@ public class ContentionService {
         AggregatorConfig.Incidents i = config.incidents();
         this.incidents = new IncidentStore(i.file(), clock, i.retention(), i.maxIncidents(), i.maxFileBytes());
         this.incidents.open();
+        closeLeftOpen(clock.instant());
         List<NotifyTarget> targets = new ArrayList<>();
         config.notifications().targets().forEach((name, t) -> {
             if (!"webhook".equals(t.kind()) && !"ntfy".equals(t.kind())) {
@@ -109,10 +109,27 @@ public class ContentionService {
         this.notifier = new Notifier(targets, config.notifications().timeout(), config.notifications().maxAttempts(),
                 config.notifications().backoff(), (alert, action) -> thread.execute(() -> recordFor(alert.incidentId(), action)),
                 clock);
-        Gauge.builder("mediawatch_contention_score", this, s -> s.last == null ? 0 : s.last.contention().score())
-                .description("the stutter detector's contention score of the last window, 0-100").register(meters);
-        Gauge.builder("mediawatch_incident_store_ok", this, s -> "ok".equals(s.incidents.health()) ? 1 : 0)
-                .description("1 while incidents are being kept, 0 when the store is broken or unwritable").register(meters);
+        dev.mediawatch.aggregator.config.Gauges.replace(meters, "mediawatch_contention_score",
+                "the stutter detector's contention score of the last window, 0-100", io.micrometer.core.instrument.Tags.empty(),
+                this, s -> s.last == null ? 0 : s.last.contention().score());
+        dev.mediawatch.aggregator.config.Gauges.replace(meters, "mediawatch_incident_store_ok",
+                "1 while incidents are being kept, 0 when the store is broken or unwritable",
+                io.micrometer.core.instrument.Tags.empty(), this, s -> "ok".equals(s.incidents.health()) ? 1 : 0);
+    }
+
+    /**
+     * An incident still open in the store was open when the aggregator stopped (or died). The detector starts with
+     * both alerts cleared and would open a new incident if the contention goes on; the old one is closed now, saying
+     * why, rather than left open forever.
+     */
+    private void closeLeftOpen(Instant now) {
+        for (Incident i : incidents.since(Instant.EPOCH, Integer.MAX_VALUE)) {
+            if (i.open()) {
+                incidents.upsert(new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), now,
+                        i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(),
+                                new IncidentAction(now, "aggregator.restarted", "closed at the aggregator's start; still open then"))));
+            }
+        }
     }
 
     void onStart(@Observes StartupEvent event) {
