@@ -87,6 +87,7 @@ class NotifierTest {
         }
     };
     java.util.logging.Logger notifyLogger;
+    Level levelBefore;
 
     @BeforeEach
     void startServer() throws IOException {
@@ -117,7 +118,8 @@ class NotifierTest {
         });
         server.start();
         notifyLogger = java.util.logging.Logger.getLogger("dev.mediawatch.aggregator.notify");
-        notifyLogger.setLevel(Level.ALL);
+        levelBefore = notifyLogger.getLevel();
+        notifyLogger.setLevel(Level.ALL); // debug lines too: they must not leak the token either
         notifyLogger.addHandler(capture);
     }
 
@@ -128,6 +130,7 @@ class NotifierTest {
         server.stop(0);
         serverThreads.shutdownNow();
         notifyLogger.removeHandler(capture);
+        notifyLogger.setLevel(levelBefore);
     }
 
     URI url(String path) {
@@ -384,7 +387,10 @@ class NotifierTest {
         awaitActions(2);
         n.notify(degraded(AlertState.RAISED)); // 200
         awaitActions(3);
-        assertThat(seen).allSatisfy(s -> assertThat(s.header("Authorization")).isEqualTo("Bearer " + TOKEN));
+        assertThat(seen).allSatisfy(s -> {
+            assertThat(s.header("Authorization")).isEqualTo("Bearer " + TOKEN);
+            assertThat(s.query()).isEqualTo("auth=" + TOKEN); // the URL's query is used, only never shown
+        });
         assertThat(actions).extracting(IncidentAction::detail).containsExactlyInAnyOrder(
                 "phone: HTTP 500 after 3 attempts", "phone: HTTP 401 after 1 attempt", "phone: HTTP 200 after 1 attempt");
 
