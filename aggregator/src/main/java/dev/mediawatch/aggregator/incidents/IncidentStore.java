@@ -94,9 +94,11 @@ public final class IncidentStore implements AutoCloseable {
     private FileChannel journal;
     private long journalBytes;
     private long compactAt;
-    private boolean opened;
-    private boolean closed;
-    private String problem;
+    // Written under the lock, read by health() without it: a metrics scrape never waits for a compaction.
+    private volatile boolean opened;
+    private volatile boolean closed;
+    private volatile String problem;
+    private volatile int held;
     private String lastLoggedProblem;
     private Instant nextRetry = Instant.MIN;
     private long droppedBytes;
@@ -205,8 +207,12 @@ public final class IncidentStore implements AutoCloseable {
         return Optional.ofNullable(byId.get(id));
     }
 
-    /** {@code ok}, or one line saying why incidents are not being kept on disk (the path named). */
-    public synchronized String health() {
+    /**
+     * {@code ok}, or one line saying why incidents are not being kept on disk (the path named). Does not wait
+     * for an upsert or compaction under way.
+     */
+    public String health() {
+        String problem = this.problem;
         if (closed) {
             return "incident store " + file + ": closed";
         }
@@ -214,15 +220,15 @@ public final class IncidentStore implements AutoCloseable {
             return "incident store " + file + ": not opened yet";
         }
         if (problem != null) {
-            return problem + "; " + byId.size() + " incidents kept in memory only, tried again every "
+            return problem + "; " + held + " incidents kept in memory only, tried again every "
                     + RETRY_INTERVAL.toSeconds() + " s";
         }
         return "ok";
     }
 
     /** How many incidents are held. */
-    public synchronized int size() {
-        return byId.size();
+    public int size() {
+        return held;
     }
 
     /** Bytes of torn or corrupt journal tails dropped since this store was made. */
@@ -476,12 +482,14 @@ public final class IncidentStore implements AutoCloseable {
             byRaised.remove(new Key(old.raisedAt(), old.id()));
         }
         byRaised.put(new Key(incident.raisedAt(), incident.id()), incident);
+        held = byId.size();
     }
 
     private void remove(Incident incident) {
         prunedUnsaved.add(incident.id());
         byId.remove(incident.id());
         byRaised.remove(new Key(incident.raisedAt(), incident.id()));
+        held = byId.size();
     }
 
     /** Applies retention (cleared longer ago than it) and the count bound (oldest cleared first, then oldest). */
@@ -495,6 +503,7 @@ public final class IncidentStore implements AutoCloseable {
             }
             return expired;
         });
+        held = byId.size();
         while (byId.size() > maxIncidents) {
             Incident victim = null;
             for (Iterator<Incident> it = byRaised.values().iterator(); it.hasNext();) {

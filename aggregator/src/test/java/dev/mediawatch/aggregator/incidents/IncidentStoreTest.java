@@ -382,6 +382,17 @@ class IncidentStoreTest {
         assertThat(parseAll(journal())).containsExactly(incident("p", 2, 5));
     }
 
+    @Test
+    void health_answersWhileTheStoreIsBusy() throws Exception {
+        IncidentStore s = store(journal());
+        s.upsert(incident("busy", 1, 5));
+        java.util.concurrent.CompletableFuture<String> health;
+        synchronized (s) { // what an upsert or a compaction under way holds
+            health = java.util.concurrent.CompletableFuture.supplyAsync(() -> s.health() + " " + s.size());
+            assertThat(health.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ok 1");
+        }
+    }
+
     List<Path> corruptCopies() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().startsWith("incidents.journal.corrupt-")).toList();
