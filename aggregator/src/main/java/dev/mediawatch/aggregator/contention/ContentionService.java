@@ -292,6 +292,8 @@ public class ContentionService {
 
     /** The agents' own throttle changes (set, restored, failing) go into the open incident's timeline. */
     private void throttleActions(Instant now, List<HostRecord> records) {
+        // Only hosts the registry still holds (itself bounded by max-hosts): a forgotten host's entry goes too.
+        lastThrottle.keySet().retainAll(records.stream().map(HostRecord::host).collect(java.util.stream.Collectors.toSet()));
         for (HostRecord r : records) {
             ThrottleState t = r.activity() == null ? null : r.activity().throttle();
             ThrottleState before = lastThrottle.put(r.host(), t);

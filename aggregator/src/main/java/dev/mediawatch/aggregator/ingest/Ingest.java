@@ -44,8 +44,17 @@ public final class Ingest {
     private final Map<String, LogThrottle> throttles = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
 
+    private final java.util.function.LongSupplier nanoTime;
+
     public Ingest(Topics topics, HostRegistry registry, DiscoveryConfigs discovery, MeterRegistry meters, int maxBytes,
             Runnable changed) {
+        this(topics, registry, discovery, meters, maxBytes, changed, System::nanoTime);
+    }
+
+    /** @param nanoTime the ticker the warning rate limit runs on (tests move it instead of waiting) */
+    Ingest(Topics topics, HostRegistry registry, DiscoveryConfigs discovery, MeterRegistry meters, int maxBytes,
+            Runnable changed, java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.topics = topics;
         this.registry = registry;
         this.discovery = discovery;
@@ -124,7 +133,7 @@ public final class Ingest {
         rejected.computeIfAbsent(kind + "/" + reason.wire(), k -> Counter.builder("mediawatch_ingest_rejected_total")
                 .tag("kind", kind).tag("reason", reason.wire())
                 .description("messages refused, by topic kind and reason").register(meters)).increment();
-        long held = throttles.computeIfAbsent(kind, k -> new LogThrottle(Duration.ofSeconds(10))).tryLog(System.nanoTime());
+        long held = throttles.computeIfAbsent(kind, k -> new LogThrottle(Duration.ofSeconds(10))).tryLog(nanoTime.getAsLong());
         if (held >= 0) {
             LOG.warnf("refused %s message (%s) %s%s", kind, reason.wire(), why,
                     held > 0 ? "; " + held + " more refused since the last such line" : "");
