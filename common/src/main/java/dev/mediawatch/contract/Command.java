@@ -9,7 +9,9 @@ public enum Command {
     /** Collect everything now and republish the state, whatever the publish interval says. */
     REFRESH("refresh"),
     /** Set or renew (lease) download limits, or restore them; payload {@link ThrottleRequest}. */
-    THROTTLE("throttle");
+    THROTTLE("throttle"),
+    /** To the aggregator only: arm or disarm download mitigation ({@code ON}/{@code OFF}, Home Assistant's switch). */
+    MITIGATION("mitigation");
 
     private final String wire;
 

@@ -32,6 +32,19 @@ public record HostId(String value) implements Comparable<HostId> {
         return new HostId(value);
     }
 
+    /**
+     * Levels under the topic prefix that are not hosts: the aggregator's own topics ({@code <prefix>/aggregator/...},
+     * {@code <prefix>/alerts/<id>}, {@code <prefix>/ha/...}) and the single-level ones. An agent may not take one as
+     * its host id, and a reader never takes them for a host.
+     */
+    public static final java.util.Set<String> RESERVED = java.util.Set.of("aggregator", "alerts", "ha", "status",
+            "contention", "events", "cmd");
+
+    /** True when {@code value} is one of {@link #RESERVED}. */
+    public static boolean isReserved(String value) {
+        return RESERVED.contains(value);
+    }
+
     /** True when {@code value} would be accepted by {@link #of(String)}. */
     public static boolean isValid(String value) {
         return value != null && SLUG.matcher(value).matches();

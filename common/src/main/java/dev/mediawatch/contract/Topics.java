@@ -145,6 +145,29 @@ public final class Topics {
     }
 
     /** The aggregator's own events (alert raised and cleared, throttle asked). */
+    /** The aggregator's retained {@code online}/{@code offline} (its last will says offline). */
+    public String aggregatorAvailability() {
+        return prefix + "/aggregator/availability";
+    }
+
+    /** A command to the aggregator itself (Home Assistant's buttons and switch). */
+    public String aggregatorCommand(Command command) {
+        return prefix + "/aggregator/cmd/" + command.wire();
+    }
+
+    /** The subscription for every command to the aggregator. */
+    public String aggregatorCommandFilter() {
+        return prefix + "/aggregator/cmd/+";
+    }
+
+    /**
+     * Home Assistant's state topics, written by the aggregator: {@code <prefix>/ha/<key>} where the key is a host id,
+     * {@code <host>/<service>} or {@code aggregator}. Flat JSON that the discovery configs' templates read.
+     */
+    public String homeAssistantState(String key) {
+        return prefix + "/ha/" + key;
+    }
+
     public String aggregatorEvents() {
         return prefix + "/events";
     }
@@ -158,7 +181,7 @@ public final class Topics {
             return Optional.empty();
         }
         String[] levels = topic.substring(prefix.length() + 1).split("/", -1);
-        if (levels.length != 2 || !HostId.isValid(levels[0])) {
+        if (levels.length != 2 || !HostId.isValid(levels[0]) || HostId.isReserved(levels[0])) {
             return Optional.empty();
         }
         for (Kind kind : Kind.values()) {

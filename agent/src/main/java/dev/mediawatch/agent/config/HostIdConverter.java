@@ -13,6 +13,11 @@ public class HostIdConverter implements Converter<HostId> {
 
     @Override
     public HostId convert(String value) {
-        return HostId.of(value.strip());
+        HostId host = HostId.of(value.strip());
+        if (HostId.isReserved(host.value())) {
+            throw new IllegalArgumentException("host id '" + host.value() + "' is reserved for the aggregator's own topics"
+                    + " (reserved: " + new java.util.TreeSet<>(HostId.RESERVED) + ")");
+        }
+        return host;
     }
 }

@@ -85,6 +85,10 @@ public class CommandListener {
                     }
                     LOG.debugf("command throttle %s (request %s)", request.action(), request.requestId());
                 }
+                case MITIGATION -> {
+                    reject(RejectReason.BAD_TOPIC, "command mitigation is for the aggregator, not an agent");
+                    return message.ack();
+                }
             }
             Counter.builder("mediawatch_agent_commands_total").tag("command", command.get().wire())
                     .description("commands accepted").register(registry).increment();

@@ -182,6 +182,40 @@ public interface AggregatorConfig {
         /** The most discovery configs held for the audit; further ones are refused. Default 10000. */
         @WithDefault("10000")
         int maxConfigs();
+
+        /**
+         * Publish MQTT discovery configs and state for Home Assistant: a device per host and one for the stack, with
+         * their sensors, binary sensors, buttons and (with mitigation enabled) a switch. Default true.
+         */
+        @WithDefault("true")
+        boolean discovery();
+
+        /**
+         * Home Assistant's birth topic; {@code online} on it re-announces every config, then the state. Default
+         * {@code <discovery-prefix>/status}.
+         */
+        Optional<String> birthTopic();
+
+        /** The most random delay before re-announcing after a birth message, so many publishers do not burst at once. Default 3 s. */
+        @WithDefault("3s")
+        Duration birthDelay();
+
+        /**
+         * {@code expire_after} of every periodic sensor: Home Assistant shows it unavailable when no value came for this
+         * long. The aggregator republishes every state at a third of it. Default 300 s.
+         */
+        @WithDefault("300s")
+        Duration expireAfter();
+
+        /**
+         * The node id of every config topic ({@code <prefix>/<component>/<node-id>/<object-id>/config}) and the first
+         * part of every unique_id; configs under it that the aggregator no longer publishes are cleared. Default: the
+         * topic prefix with every character outside {@code [a-zA-Z0-9_-]} as {@code _}.
+         */
+        Optional<String> nodeId();
+
+        /** The devices' {@code configuration_url}, the aggregator's status page as Home Assistant users reach it. Default {@code http://<this host's name>:<http port>/}. */
+        Optional<String> configurationUrl();
     }
 
     interface Api {
