@@ -7,10 +7,13 @@ import jakarta.enterprise.inject.Produces;
 import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.contract.Availability;
+import dev.mediawatch.mqtt.MqttConnectionSecurity;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.mqtt.session.ExponentialBackoffDelayOptions;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemTrustOptions;
 
 /**
  * The one MQTT session of the agent, shared by all its channels (they name it with
@@ -36,7 +39,7 @@ public class MqttSessionOptions {
         o.setHostname(config.mqtt().host());
         o.setPort(config.mqtt().port());
         config.mqtt().username().ifPresent(o::setUsername);
-        config.mqtt().password().ifPresent(o::setPassword);
+        applySecurity(o, config.mqtt());
         // A fixed client id: a restarted agent takes over its old session at once, and a broker ACL can
         // pin the id to the host's user.
         o.setClientId(config.mqtt().clientId().orElse("mediawatch-agent-" + identity.host()));
@@ -55,5 +58,26 @@ public class MqttSessionOptions {
         o.setWillQoS(MqttQoS.AT_LEAST_ONCE.value());
         o.setWillRetain(true);
         return o;
+    }
+
+    /**
+     * The password (configured or from {@code password-file}) and TLS: the broker's certificate verified with
+     * {@code ca-file} or the JVM's trust store, and hostname verification always on (Vert.x's default is none).
+     * A configuration mistake stops startup naming the keys ({@link MqttConnectionSecurity}).
+     */
+    static void applySecurity(MqttClientSessionOptions o, AgentConfig.Mqtt mqtt) {
+        MqttConnectionSecurity security = MqttConnectionSecurity.resolve("mediawatch.mqtt", mqtt.password(),
+                mqtt.passwordFile(), mqtt.tls(), mqtt.caFile());
+        security.password().ifPresent(o::setPassword);
+        o.setSsl(security.tls());
+        if (security.tls()) {
+            o.setTrustAll(false);
+            o.setHostnameVerificationAlgorithm("HTTPS");
+            if (!security.caCertificates().isEmpty()) {
+                PemTrustOptions trust = new PemTrustOptions();
+                security.caCertificates().forEach(pem -> trust.addCertValue(Buffer.buffer(pem)));
+                o.setTrustOptions(trust);
+            }
+        }
     }
 }

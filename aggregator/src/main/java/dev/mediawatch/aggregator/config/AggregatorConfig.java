@@ -246,8 +246,25 @@ public interface AggregatorConfig {
         /** The user name, when the broker wants one. */
         Optional<String> username();
 
-        /** The password, when the broker wants one. Never logged or published. */
+        /** The password, when the broker wants one. Never logged or published. Not together with {@code password-file}. */
         Optional<String> password();
+
+        /**
+         * A file holding the password (systemd credentials, Docker secrets), one trailing newline stripped. Setting
+         * both this and {@code password} stops startup; so does a file that cannot be read (named, never its content).
+         */
+        Optional<Path> passwordFile();
+
+        /**
+         * Connect over TLS, to an external broker ({@code host}): the embedded one speaks plain MQTT on loopback. The
+         * broker's certificate is verified (with {@code ca-file}, else the JVM's trust store) and must name
+         * {@code host}: hostname verification is always on. Default false.
+         */
+        @WithDefault("false")
+        boolean tls();
+
+        /** A PEM bundle of the CA certificate(s) that verify the broker; needs {@code tls}. Default: the JVM's trust store. */
+        Optional<Path> caFile();
 
         /** The MQTT client id. Default {@code mediawatch-aggregator}. */
         @WithDefault("mediawatch-aggregator")
