@@ -28,10 +28,15 @@ public class DerivedConfigFactory implements ConfigSourceFactory {
             for (Topics.Kind kind : Topics.Kind.values()) {
                 derived.put("mp.messaging.incoming." + channel(kind) + ".topic", topics.filter(kind));
             }
+            derived.put("mp.messaging.incoming.aggregator-availability.topic", topics.aggregatorAvailability());
+            derived.put("mp.messaging.incoming.aggregator-commands.topic", topics.aggregatorCommandFilter());
         }
         // Otherwise AggregatorIdentity stops startup naming mediawatch.topic-prefix.
         String discovery = value(context, "mediawatch.homeassistant.discovery-prefix");
         derived.put("mp.messaging.incoming.homeassistant-in.topic", (discovery == null ? "homeassistant" : discovery) + "/#");
+        String birth = value(context, "mediawatch.homeassistant.birth-topic");
+        derived.put("mp.messaging.incoming.homeassistant-birth.topic",
+                birth != null ? birth : (discovery == null ? "homeassistant" : discovery) + "/status");
         String host = value(context, "mediawatch.mqtt.host");
         derived.put("mp.messaging.connector.smallrye-mqtt.host", host == null ? "127.0.0.1" : host);
         return List.of(new PropertiesConfigSource(derived, "mediawatch-derived", 50));

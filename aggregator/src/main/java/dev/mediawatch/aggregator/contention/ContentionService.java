@@ -146,6 +146,33 @@ public class ContentionService {
         incidents.close();
     }
 
+    /** Mitigation is enabled in the configuration ({@code mediawatch.mitigation.enabled}). */
+    public boolean mitigationEnabled() {
+        return mitigation.enabled();
+    }
+
+    /** Enabled and not switched off (Home Assistant's switch). */
+    public boolean mitigationArmed() {
+        return mitigation.armed();
+    }
+
+    /**
+     * Arms or disarms mitigation at run time (Home Assistant's switch); disarming releases any throttle at the next
+     * window. Ignored, returning false, when mitigation is not enabled in the configuration.
+     */
+    public boolean armMitigation(boolean armed) {
+        if (!mitigation.enabled()) {
+            return false;
+        }
+        thread.execute(() -> {
+            if (mitigation.armed() != armed) {
+                LOG.infof("download mitigation %s (Home Assistant's switch)", armed ? "armed" : "disarmed");
+            }
+            mitigation.arm(armed);
+        });
+        return true;
+    }
+
     /** The last window's contention; empty before the first window. */
     public Optional<Contention> contention() {
         Decision d = last;

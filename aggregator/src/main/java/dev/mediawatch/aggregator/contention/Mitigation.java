@@ -30,6 +30,8 @@ final class Mitigation {
     private final Set<HostId> throttled = new TreeSet<>(java.util.Comparator.comparing(HostId::value));
     private Instant lastSent;
     private long sequence;
+    /** Home Assistant's switch: disarmed, nothing is throttled and whatever was is released. Enabled means armed. */
+    private volatile boolean armed = true;
 
     Mitigation(boolean enabled, DownloadLimits limits, boolean pausePostProcessing, Duration lease, Duration renewEvery) {
         if (enabled && renewEvery.compareTo(lease) >= 0) {
@@ -52,6 +54,14 @@ final class Mitigation {
         return enabled;
     }
 
+    boolean armed() {
+        return enabled && armed;
+    }
+
+    void arm(boolean armed) {
+        this.armed = armed;
+    }
+
     /** Hosts asked to throttle and not yet released. */
     Set<HostId> throttled() {
         return Set.copyOf(throttled);
@@ -66,7 +76,7 @@ final class Mitigation {
             return List.of();
         }
         List<Send> out = new java.util.ArrayList<>();
-        if (wanted) {
+        if (wanted && armed) {
             boolean renew = lastSent == null || !now.isBefore(lastSent.plus(renewEvery)) || now.isBefore(lastSent);
             for (HostId h : downloadHosts) {
                 if (renew || !throttled.contains(h)) {

@@ -26,8 +26,8 @@ import dev.mediawatch.contract.RejectReason;
  */
 public final class DiscoveryConfigs {
 
-    /** One discovery config. */
-    public record Config(String topic, String component, String uniqueId, String entityId) {
+    /** One discovery config; {@code stateTopic} as given (absent for buttons), so a publisher can clear it too. */
+    public record Config(String topic, String component, String uniqueId, String entityId, String stateTopic) {
     }
 
     private final String prefix;
@@ -81,7 +81,8 @@ public final class DiscoveryConfigs {
             throw new PayloadRejected(RejectReason.MALFORMED, "discovery config is not a JSON object");
         }
         String uniqueId = text(root, "unique_id", "uniq_id");
-        Config config = new Config(topic, component, uniqueId, entityId(component, objectId, root));
+        Config config = new Config(topic, component, uniqueId, entityId(component, objectId, root),
+                text(root, "state_topic", "stat_t"));
         if (!configs.containsKey(topic) && configs.size() >= max) {
             throw new PayloadRejected(RejectReason.HOST_LIMIT, "already holding the maximum of " + max + " discovery configs");
         }
@@ -137,7 +138,7 @@ public final class DiscoveryConfigs {
     }
 
     /** Home Assistant's slugify, closely enough: lower case ASCII, runs of anything else as one underscore. */
-    static String slug(String text) {
+    public static String slug(String text) {
         String ascii = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
         String s = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
         return s.isEmpty() ? "unknown" : s;

@@ -180,6 +180,11 @@ public class StatusService {
         return ingest;
     }
 
+    /** The Home Assistant discovery configs retained on the broker (gate D110; the publisher's reconcile). */
+    public DiscoveryConfigs discovery() {
+        return discovery;
+    }
+
     public HostRegistry registry() {
         return registry;
     }

@@ -30,21 +30,21 @@ import dev.mediawatch.contract.ServiceProbe;
  * catalogue's ports and a probe that answers, parked ones are exited, /mnt/media is rw on download-stack and ro
  * on streaming-stack, and no .env holds a secret. Tests break one thing at a time.
  */
-final class StackFixture {
+public final class StackFixture {
 
-    static final HostId DL = HostId.of("download-stack");
-    static final HostId ST = HostId.of("streaming-stack");
-    static final long TIB = 1L << 40;
+    public static final HostId DL = HostId.of("download-stack");
+    public static final HostId ST = HostId.of("streaming-stack");
+    public static final long TIB = 1L << 40;
 
     private StackFixture() {
     }
 
-    static ServiceCatalogue catalogue() throws Exception {
+    public static ServiceCatalogue catalogue() throws Exception {
         Path repo = Path.of(System.getProperty("mwtest.repo", ".."));
         return CatalogueParser.load(repo.resolve("deploy/config/media.services.yaml"));
     }
 
-    static ContainerState container(CatalogueService s, Instant t) {
+    public static ContainerState container(CatalogueService s, Instant t) {
         boolean runs = s.expected() == ExpectedState.RUNNING;
         return new ContainerState(Integer.toHexString(s.name().hashCode() & 0xfffffff) + "0000", s.container(),
                 "img/" + s.name(), runs ? ContainerStatus.RUNNING : ContainerStatus.EXITED, ContainerHealth.NONE,
@@ -52,16 +52,16 @@ final class StackFixture {
                 .withPorts(s.ports().stream().map(p -> new PortBinding(p, p, "tcp", null)).toList());
     }
 
-    static ContainerState container(String name, ContainerStatus status, Instant t, PortBinding... ports) {
+    public static ContainerState container(String name, ContainerStatus status, Instant t, PortBinding... ports) {
         return new ContainerState("c0ffee000000", name, "img/" + name, status, ContainerHealth.NONE,
                 status == ContainerStatus.EXITED ? 1 : null, null, null, t).withPorts(List.of(ports));
     }
 
-    static List<ContainerState> containers(ServiceCatalogue cat, HostId host, Instant t) {
+    public static List<ContainerState> containers(ServiceCatalogue cat, HostId host, Instant t) {
         return new ArrayList<>(cat.forHost(host).stream().map(s -> container(s, t)).toList());
     }
 
-    static List<ServiceProbe> probes(ServiceCatalogue cat, HostId host, Instant t) {
+    public static List<ServiceProbe> probes(ServiceCatalogue cat, HostId host, Instant t) {
         List<ServiceProbe> out = new ArrayList<>();
         for (CatalogueService s : cat.forHost(host)) {
             if (s.probe() != null && s.expected() == ExpectedState.RUNNING) {
@@ -72,24 +72,24 @@ final class StackFixture {
         return out;
     }
 
-    static HostState state(ServiceCatalogue cat, HostId host, String role, Instant t, List<ContainerState> containers,
+    public static HostState state(ServiceCatalogue cat, HostId host, String role, Instant t, List<ContainerState> containers,
             List<ServiceProbe> probes, EnvAudit audit) {
         return HostState.of(host, role, "0.1.0", t, new EngineState(true, "20.10.24", "1.41", null, t), containers,
                 List.of(), null, probes).with(host == DL ? "192.168.1.209" : "192.168.1.210", null, audit);
     }
 
-    static HostState healthyState(ServiceCatalogue cat, HostId host, Instant t) {
+    public static HostState healthyState(ServiceCatalogue cat, HostId host, Instant t) {
         return state(cat, host, host == DL ? "download" : "streaming", t, containers(cat, host, t), probes(cat, host, t),
                 new EnvAudit(List.of("/opt/stacks"), List.of(), List.of(), t));
     }
 
-    static MountState nfs(String path, String mode, String expectedMode, Instant t) {
+    public static MountState nfs(String path, String mode, String expectedMode, Instant t) {
         return new MountState(path, "nfs|nfs4", expectedMode, MountHealth.OK, List.of(), t, true,
                 path.equals("/mnt/media") ? "pve:/media" : "pve:/tank/docker", "nfs4", mode, mode,
                 new NfsOptions("4.2", "tcp", true, 600, 2), MountSpace.of(12 * TIB, 4 * TIB, 4 * TIB), null);
     }
 
-    static HostMounts healthyMounts(HostId host, Instant t) {
+    public static HostMounts healthyMounts(HostId host, Instant t) {
         return host == DL
                 ? HostMounts.of(host, t, List.of(nfs("/mnt/media", "rw", "rw", t), nfs("/mnt/docker", "rw", "rw", t)))
                 : HostMounts.of(host, t, List.of(nfs("/mnt/media", "ro", "ro", t)));

@@ -1,0 +1,383 @@
+package dev.mediawatch.aggregator.homeassistant;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.config.Gauges;
+import dev.mediawatch.aggregator.contention.ContentionService;
+import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
+import dev.mediawatch.aggregator.publish.MqttPublisher;
+import dev.mediawatch.aggregator.refresh.RefreshService;
+import dev.mediawatch.aggregator.status.HostRecord;
+import dev.mediawatch.aggregator.status.StatusService;
+import dev.mediawatch.catalogue.ServiceCatalogue;
+import dev.mediawatch.contract.Availability;
+import dev.mediawatch.contract.Command;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.LogThrottle;
+import dev.mediawatch.contract.Text;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+
+/**
+ * Keeps Home Assistant's view of the stack right: publishes the discovery configs and the state of
+ * {@link HaDiscovery}'s plan, changed ones every tick and every state again at a third of {@code expire_after};
+ * says the aggregator is online (its last will says offline); answers Home Assistant's birth message by announcing
+ * every config, then every state, after a small random delay; clears configs under its node id that the plan no
+ * longer holds (a service gone from the catalogue, a mount gone from its host, a host gone); and carries out the
+ * stack's button and switch. All on its own thread: the MQTT callbacks only hand work over.
+ */
+@ApplicationScoped
+public class HomeAssistantPublisher {
+
+    private static final Logger LOG = Logger.getLogger(HomeAssistantPublisher.class);
+    private static final Duration TICK = Duration.ofSeconds(5);
+    /**
+     * How long after start a config of a host that is neither in the catalogue nor heard from is kept: the retained
+     * messages that tell of the hosts arrive in the first seconds.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(60);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final StatusService status;
+    private final ContentionService contention;
+    private final MqttPublisher publisher;
+    private final RefreshService refresh;
+    private final ServiceCatalogue catalogue;
+    private final boolean enabled;
+    private final HaDiscovery.Settings settings;
+    private final Duration birthDelay;
+    private final long restateNanos;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mediawatch-homeassistant");
+        t.setDaemon(true);
+        return t;
+    });
+    /** What the broker acknowledged last per topic (only this thread writes; callbacks remove on failure). */
+    private final Map<String, byte[]> published = new ConcurrentHashMap<>();
+    private final AtomicInteger entities = new AtomicInteger();
+    private final LogThrottle rejectLog = new LogThrottle(Duration.ofMinutes(1));
+    private final Counter announcements;
+    private final Counter cleared;
+    private final MeterRegistry meters;
+    private long startedNanos;
+    private long lastRestateNanos;
+    private volatile boolean online;
+    private volatile boolean stopping;
+
+    public HomeAssistantPublisher(StatusService status, ContentionService contention, MqttPublisher publisher,
+            RefreshService refresh, ServiceCatalogue catalogue, AggregatorConfig config, MeterRegistry meters,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version,
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8470") int httpPort) {
+        this.status = status;
+        this.contention = contention;
+        this.publisher = publisher;
+        this.refresh = refresh;
+        this.catalogue = catalogue;
+        this.meters = meters;
+        AggregatorConfig.Homeassistant ha = config.homeassistant();
+        this.enabled = ha.discovery();
+        this.birthDelay = ha.birthDelay();
+        Duration expire = ha.expireAfter();
+        if (expire.toSeconds() < 30) {
+            throw new IllegalArgumentException("mediawatch.homeassistant.expire-after must be at least 30 s, was " + expire);
+        }
+        this.restateNanos = expire.dividedBy(3).toNanos();
+        String url = ha.configurationUrl().orElseGet(() -> "http://" + localName() + ":" + httpPort + "/status");
+        checkUrl(url);
+        this.settings = new HaDiscovery.Settings(ha.discoveryPrefix(),
+                ha.nodeId().orElse(HaDiscovery.nodeIdOf(config.topicPrefix())), status.topics(), version, url, expire,
+                config.mitigation().enabled());
+        this.announcements = Counter.builder("mediawatch_homeassistant_announcements_total")
+                .description("times every discovery config was announced (start and Home Assistant's birth)").register(meters);
+        this.cleared = Counter.builder("mediawatch_homeassistant_cleared_total")
+                .description("discovery configs cleared because the stack no longer has what they describe").register(meters);
+        Gauges.replace(meters, "mediawatch_homeassistant_entities", "Home Assistant entities the aggregator publishes",
+                Tags.empty(), entities, AtomicInteger::get);
+    }
+
+    public HaDiscovery.Settings settings() {
+        return settings;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!enabled) {
+            LOG.info("Home Assistant discovery is off (mediawatch.homeassistant.discovery=false)");
+            return;
+        }
+        startedNanos = System.nanoTime();
+        LOG.infof("Home Assistant discovery under %s/<component>/%s/, state under %s", settings.discoveryPrefix(),
+                settings.nodeId(), status.topics().homeAssistantState("..."));
+        thread.execute(this::sayOnline);
+        thread.schedule(() -> announce("start"), 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(this::tickSafely, TICK.toMillis() + 1000, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        thread.shutdownNow();
+        if (!enabled) {
+            return;
+        }
+        // A clean disconnect sends no last will: say offline ourselves, briefly.
+        try {
+            publisher.publish(status.topics().aggregatorAvailability(), Availability.OFFLINE.payload(), true)
+                    .toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debugf("could not say offline on the way out: %s", e.getMessage());
+        }
+    }
+
+    // ---- MQTT callbacks (event loop: hand over, never block) --------------------------------------------------
+
+    /** Home Assistant's birth message: {@code online} re-announces everything after a small random delay. */
+    @Incoming("homeassistant-birth")
+    public CompletionStage<Void> onBirth(Message<byte[]> message) {
+        String payload = new String(message.getPayload(), StandardCharsets.UTF_8).strip();
+        if (enabled && !stopping && "online".equals(payload)) {
+            long delay = ThreadLocalRandom.current().nextLong(birthDelay.toMillis() + 1);
+            LOG.infof("Home Assistant is online: announcing every config in %d ms", delay);
+            thread.schedule(() -> announce("birth"), delay, TimeUnit.MILLISECONDS);
+        }
+        return message.ack();
+    }
+
+    /** The aggregator's own availability: an {@code offline} (an old connection's will) is answered with online. */
+    @Incoming("aggregator-availability")
+    public CompletionStage<Void> onOwnAvailability(Message<byte[]> message) {
+        if (enabled && !stopping && Availability.parse(message.getPayload()).orElse(null) == Availability.OFFLINE) {
+            online = false;
+            thread.execute(this::sayOnline);
+        }
+        return message.ack();
+    }
+
+    /** Home Assistant's button and switch: {@code <prefix>/aggregator/cmd/refresh|mitigation}. */
+    @Incoming("aggregator-commands")
+    public CompletionStage<Void> onCommand(Message<byte[]> message) {
+        String topic = message.getMetadata(ReceivingMqttMessageMetadata.class).map(ReceivingMqttMessageMetadata::getTopic)
+                .orElse("");
+        byte[] payload = message.getPayload();
+        String head = status.topics().aggregatorCommand(Command.REFRESH);
+        head = head.substring(0, head.lastIndexOf('/') + 1);
+        Command command = topic.startsWith(head) ? Command.fromWire(topic.substring(head.length())).orElse(null) : null;
+        if (command == Command.REFRESH) {
+            if (payload == null || payload.length == 0) {
+                return message.ack(); // a retained press cleared: nothing to do
+            }
+            count("refresh", "accepted");
+            LOG.info("refresh asked over MQTT (Home Assistant's button)");
+            refresh.refresh().whenComplete((r, e) -> {
+                if (e != null) {
+                    LOG.warnf("refresh asked over MQTT failed: %s", e.getMessage());
+                }
+            });
+            thread.execute(this::tickSafely);
+        } else if (command == Command.MITIGATION) {
+            String value = payload == null ? "" : new String(payload, StandardCharsets.UTF_8).strip().toUpperCase(Locale.ROOT);
+            if (!value.equals(HaDiscovery.ON) && !value.equals(HaDiscovery.OFF)) {
+                reject("mitigation", "payload must be ON or OFF, was '" + Text.printable(value, 20) + "'");
+            } else if (!contention.armMitigation(value.equals(HaDiscovery.ON))) {
+                reject("mitigation", "mitigation is not enabled (mediawatch.mitigation.enabled=false)");
+            } else {
+                count("mitigation", "accepted");
+                thread.schedule(this::tickSafely, 100, TimeUnit.MILLISECONDS);
+            }
+        } else {
+            reject("unknown", "unknown command topic " + Text.printable(topic, 120));
+        }
+        return message.ack();
+    }
+
+    // ---- this thread ----------------------------------------------------------------------------------------
+
+    private void sayOnline() {
+        if (stopping) {
+            return;
+        }
+        publisher.publish(status.topics().aggregatorAvailability(), Availability.ONLINE.payload(), true)
+                .whenComplete((ok, error) -> online = error == null);
+    }
+
+    /** Every config, then every state, whether or not it changed. */
+    private void announce(String why) {
+        try {
+            HaDiscovery.Plan plan = plan();
+            LOG.infof("announcing %d Home Assistant configs (%s)", plan.configs().size(), why);
+            published.clear();
+            publishChanged(plan);
+            lastRestateNanos = System.nanoTime();
+            announcements.increment();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "announcing to Home Assistant failed; retried at the next tick");
+        }
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            if (rejectLog.tryLog(System.nanoTime()) >= 0) {
+                LOG.errorf(e, "Home Assistant publishing failed; retried at the next tick");
+            }
+        }
+    }
+
+    void tick() {
+        if (stopping) {
+            return;
+        }
+        if (!online) {
+            sayOnline();
+        }
+        HaDiscovery.Plan plan = plan();
+        long now = System.nanoTime();
+        if (now - lastRestateNanos >= restateNanos) {
+            // expire_after's backstop: every state again, so a quiet but healthy stack never expires.
+            for (String topic : plan.states().keySet()) {
+                published.remove(topic);
+            }
+            lastRestateNanos = now;
+        }
+        publishChanged(plan);
+        reconcile(plan, now - startedNanos >= SETTLE.toNanos());
+    }
+
+    private HaDiscovery.Plan plan() {
+        Map<HostId, HostRecord> records = new HashMap<>();
+        for (HostRecord r : status.registry().hosts()) {
+            records.put(r.host(), r);
+        }
+        HaDiscovery.Plan plan = HaDiscovery.plan(settings, catalogue, status.report(), records,
+                new HaDiscovery.Stack(contention.alerts(), contention.contention().orElse(null), contention.mitigationArmed()));
+        entities.set(plan.configs().size());
+        return plan;
+    }
+
+    /** Configs first, then states: the broker keeps one session's order, so no state reaches an entity not yet made. */
+    private void publishChanged(HaDiscovery.Plan plan) {
+        plan.configs().forEach(this::publishIfChanged);
+        plan.states().forEach(this::publishIfChanged);
+    }
+
+    private void publishIfChanged(String topic, byte[] payload) {
+        byte[] before = published.get(topic);
+        if (before != null && Arrays.equals(before, payload)) {
+            return;
+        }
+        published.put(topic, payload);
+        publisher.publish(topic, payload, true).whenComplete((ok, error) -> {
+            if (error != null) {
+                published.remove(topic, payload); // retried at the next tick
+            }
+        });
+    }
+
+    /**
+     * Clears configs under this node id that the plan does not hold, and their state: at once for a catalogue service
+     * of a known host and for the stack's own; a mount's once its host has reported its mounts; a whole host's only
+     * after {@link #SETTLE}, when it is neither in the catalogue nor heard from.
+     */
+    private void reconcile(HaDiscovery.Plan plan, boolean settled) {
+        Set<String> clearedHosts = new HashSet<>();
+        for (DiscoveryConfigs.Config c : status.discovery().all()) {
+            if (!settings.owns(c.topic()) || plan.configs().containsKey(c.topic())) {
+                continue;
+            }
+            String[] levels = c.topic().substring(settings.discoveryPrefix().length() + 1).split("/");
+            String objectId = levels[2];
+            String host = HaDiscovery.hostOf(objectId);
+            if (host == null) {
+                continue;
+            }
+            String key = objectId.substring(host.length() + 1);
+            boolean known = plan.hosts().contains(host);
+            HostRecord record = HostId.isValid(host) ? status.registry().host(HostId.of(host)) : null;
+            boolean clear;
+            if (host.equals(HaDiscovery.STACK) || key.startsWith("svc_")) {
+                clear = known || host.equals(HaDiscovery.STACK) || settled;
+            } else if (key.startsWith("mount_")) {
+                clear = known ? record != null && record.mounts() != null : settled;
+            } else {
+                clear = !known && settled;
+            }
+            if (!clear) {
+                continue;
+            }
+            LOG.infof("clearing Home Assistant config %s (no longer part of the stack)", c.topic());
+            publisher.publish(c.topic(), EMPTY, true);
+            cleared.increment();
+            String statePrefix = status.topics().homeAssistantState("");
+            if (c.stateTopic() != null && c.stateTopic().startsWith(statePrefix) && !plan.states().containsKey(c.stateTopic())) {
+                publisher.publish(c.stateTopic(), EMPTY, true);
+                published.remove(c.stateTopic());
+            }
+            if (!known && !host.equals(HaDiscovery.STACK) && clearedHosts.add(host)) {
+                publisher.publish(status.topics().homeAssistantState(host + "/engine"), EMPTY, true);
+            }
+        }
+    }
+
+    private void reject(String command, String why) {
+        count(command, "rejected");
+        long held = rejectLog.tryLog(System.nanoTime());
+        if (held >= 0) {
+            LOG.warnf("refused a command to the aggregator: %s%s", why,
+                    held > 0 ? "; " + held + " more refused since the last such line" : "");
+        }
+    }
+
+    private void count(String command, String result) {
+        Counter.builder("mediawatch_aggregator_commands_total").tag("command", command).tag("result", result)
+                .description("commands to the aggregator over MQTT (Home Assistant's button and switch)")
+                .register(meters).increment();
+    }
+
+    private static String localName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    private static void checkUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL with a host");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mediawatch.homeassistant.configuration-url '" + Text.printable(url, 120)
+                    + "' is not usable: " + e.getMessage());
+        }
+    }
+}
