@@ -108,6 +108,14 @@ class ContractDocTest {
         for (Command c : Command.values()) {
             assertThat(doc).contains("| `" + c.wire() + "` |");
         }
+        // The aggregator's availability and commands, Home Assistant's state and the reserved host ids.
+        assertThat(doc).contains("`" + t.aggregatorAvailability() + "`", "`mediawatch/aggregator/cmd/<command>`",
+                "`" + t.aggregatorCommand(Command.MITIGATION) + "`", "`" + t.homeAssistantState("<host>") + "`",
+                "`" + t.homeAssistantState("aggregator") + "`", "`" + t.homeAssistantState("<host>/engine") + "`");
+        for (String reserved : HostId.RESERVED) {
+            assertThat(doc).contains("`" + reserved + "`");
+            assertThat(t.parse(t.prefix() + "/" + reserved + "/availability")).as(reserved).isEmpty();
+        }
     }
 
     @Test
