@@ -44,7 +44,8 @@ public class StatusResource {
     public StatusResource(StatusService status, RefreshService refresh, AggregatorConfig config) {
         this.status = status;
         this.refresh = refresh;
-        this.token = config.api().token().filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.token = dev.mediawatch.secrets.Secrets.resolve("mediawatch.api.token", config.api().token(),
+                config.api().tokenFile()).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
 
     // GET /api/status is StatusRoute: served from the built bytes without a copy per response.

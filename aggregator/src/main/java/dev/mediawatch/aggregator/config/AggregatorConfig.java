@@ -106,8 +106,8 @@ public interface AggregatorConfig {
         /**
          * Outbound notifications on raise and clear, by name: {@code mediawatch.notify.targets.<name>.kind}
          * ({@code webhook}: POST of the alert JSON; {@code ntfy}: an ntfy message), {@code .url} (for ntfy the topic
-         * URL, e.g. {@code https://ntfy.sh/my-media}), {@code .token} (optional bearer token, never logged). None by
-         * default.
+         * URL, e.g. {@code https://ntfy.sh/my-media}), {@code .token} (optional bearer token, never logged) or {@code .token-file} (the token
+         * from a file). None by default.
          */
         Map<String, Target> targets();
 
@@ -129,6 +129,8 @@ public interface AggregatorConfig {
             java.net.URI url();
 
             Optional<String> token();
+
+            Optional<java.nio.file.Path> tokenFile();
         }
     }
 
@@ -224,6 +226,9 @@ public interface AggregatorConfig {
          * anyone who reaches the port may ask for a refresh. Never logged.
          */
         Optional<String> token();
+
+        /** The token from a file instead (systemd credential, Docker secret): one line, one trailing newline stripped. */
+        Optional<java.nio.file.Path> tokenFile();
     }
 
     interface Refresh {

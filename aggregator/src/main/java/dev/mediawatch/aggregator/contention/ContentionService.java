@@ -104,7 +104,8 @@ public class ContentionService {
             if (!"webhook".equals(t.kind()) && !"ntfy".equals(t.kind())) {
                 throw new IllegalArgumentException("mediawatch.notify.targets." + name + ".kind must be webhook or ntfy");
             }
-            targets.add(new NotifyTarget(name, t.kind(), t.url(), t.token()));
+            targets.add(new NotifyTarget(name, t.kind(), t.url(), dev.mediawatch.secrets.Secrets.resolve(
+                    "mediawatch.notify.targets." + name + ".token", t.token(), t.tokenFile())));
         });
         this.notifier = new Notifier(targets, config.notifications().timeout(), config.notifications().maxAttempts(),
                 config.notifications().backoff(), (alert, action) -> thread.execute(() -> recordFor(alert.incidentId(), action)),

@@ -1,0 +1,49 @@
+package dev.mediawatch.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SecretsTest {
+
+    static final String SECRET = "s3cr3t-value-never-shown";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aValue_orAFile_withOneTrailingNewlineStripped() throws Exception {
+        assertThat(Secrets.resolve("k", Optional.of(SECRET), Optional.empty())).contains(SECRET);
+        assertThat(Secrets.resolve("k", Optional.of("  "), Optional.empty())).isEmpty();
+        assertThat(Secrets.resolve("k", Optional.empty(), Optional.empty())).isEmpty();
+        for (String ending : new String[] { "", "\n", "\r\n" }) {
+            Path f = Files.writeString(dir.resolve("f" + ending.length()), SECRET + ending);
+            assertThat(Secrets.resolve("k", Optional.empty(), Optional.of(f))).contains(SECRET);
+        }
+    }
+
+    @Test
+    void badFiles_andBothSet_areRefused_namingKeyAndFile_neverTheContent() throws Exception {
+        Path two = Files.writeString(dir.resolve("two"), SECRET + "\nsecond\n");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        Path big = Files.write(dir.resolve("big"), new byte[Secrets.MAX_BYTES + 10]);
+        Path latin = Files.write(dir.resolve("latin"), new byte[] { (byte) 0xff, 'a' });
+        Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> Secrets.resolve("mediawatch.api.token", Optional.of(SECRET), Optional.of(two)))
+                .hasMessageContaining("mediawatch.api.token and mediawatch.api.token-file are both set")
+                .hasMessageNotContaining(SECRET);
+        for (Path p : new Path[] { two, empty, big, latin, missing }) {
+            assertThatThrownBy(() -> Secrets.resolve("mediawatch.api.token", Optional.empty(), Optional.of(p)))
+                    .as(p.toString()).hasMessageContaining("mediawatch.api.token-file").hasMessageContaining(p.toString())
+                    .hasMessageNotContaining(SECRET).hasMessageNotContaining("second");
+        }
+        assertThat(new String(Files.readAllBytes(two), StandardCharsets.UTF_8)).contains(SECRET);
+    }
+}
