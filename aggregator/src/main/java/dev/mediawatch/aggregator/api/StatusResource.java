@@ -32,6 +32,8 @@ import io.smallrye.common.annotation.NonBlocking;
  * and {@code media.refresh}. The status is served from the last build; no request builds it.
  */
 @Path("/")
+@jakarta.inject.Singleton
+@io.quarkus.runtime.Startup // made at startup: a bad token file stops startup, not the first request
 public class StatusResource {
 
     private static final DashboardRenderer PLAIN = new DashboardRenderer(false);
