@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# The mediawatch agent's launcher: runs the JVM form (quarkus-app/) with small-footprint flags and, on a JDK 25+,
+# its AOT cache; or the native executable when that is what is installed. install.sh installs it as
+# <release>/bin/mediawatch-agent; the systemd unit runs it as ExecStart (run) and ExecStartPost (ready).
+#
+#   mediawatch-agent [run]               exec the agent
+#   mediawatch-agent ready [--strict] [SECONDS]
+#                                        wait for GET /q/health/ready = 200 (default MEDIAWATCH_READY_TIMEOUT, 60 s).
+#                                        Not ready in time but answering HTTP (e.g. the broker is away):
+#                                        a warning and exit 0, as the agent keeps retrying and buffers its events;
+#                                        with --strict exit 1. Not answering at all: exit 1
+#   mediawatch-agent aot-train           record app.aot for the java in use (JVM form, JDK 25+): a start of the app
+#                                        with no broker, engine, mounts or state file of the host's (side-effect free)
+#   mediawatch-agent command             print what `run` would exec, one argument per line
+#
+# Environment (the unit reads /etc/mediawatch/agent.conf: non-secret settings only), all optional:
+#   MEDIAWATCH_AGENT_HOME      the release directory (default: this script's ../); holds quarkus-app/ or
+#                              mediawatch-agent-runner
+#   MEDIAWATCH_JAVA            java executable (default: $JAVA_HOME/bin/java, else java on the PATH)
+#   MEDIAWATCH_JVM_FLAGS       replaces the small-footprint flags (DEFAULT_JVM_FLAGS below)
+#   MEDIAWATCH_JAVA_OPTS       appended to them
+#   MEDIAWATCH_AOT             auto (default: app.aot when the java is 25+ and the cache was made by that JDK) | off
+#   MEDIAWATCH_NATIVE_OPTS     options of the native executable (e.g. -Xmx32m)
+#   MEDIAWATCH_INFISICAL_PATH  run under `infisical run --path=<this>` (secrets as environment variables), with
+#                              MEDIAWATCH_INFISICAL_ENV (--env), MEDIAWATCH_INFISICAL_PROJECT_ID (--projectId),
+#                              MEDIAWATCH_INFISICAL_BIN (default infisical); its token from the credential
+#                              infisical-token when there is one
+#   MEDIAWATCH_READY_HTTP      curl (default, when installed) | bash (HTTP/1.0 over /dev/tcp)
+#   CREDENTIALS_DIRECTORY      set by systemd (LoadCredential=): each credential file <name> (the unit's
+#                              directory form prefixes "mediawatch_") is passed as MEDIAWATCH_<NAME>_FILE, <name>
+#                              upper-cased with - as _ (mqtt-password -> MEDIAWATCH_MQTT_PASSWORD_FILE). A variable
+#                              already set (the secret itself, or its _FILE) wins
+set -euo pipefail
+
+# From shared/ENVIRONMENT.md, measured on the agent (README, Benchmarks): ~40% less memory than the defaults.
+DEFAULT_JVM_FLAGS="-Xmx24m -Xss256k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=16m -XX:+UseSerialGC \
+-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.type=unpooled \
+-XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"
+
+self=$(readlink -f "${BASH_SOURCE[0]}")
+home=${MEDIAWATCH_AGENT_HOME:-$(cd "$(dirname "$self")/.." && pwd)}
+app=$home/quarkus-app
+runner=$home/mediawatch-agent-runner
+
+log() { printf 'mediawatch-agent: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+form() {
+  if [ -x "$runner" ] && [ -f "$runner" ]; then echo native
+  elif [ -f "$app/quarkus-run.jar" ]; then echo jvm
+  else die "nothing to run in $home (neither quarkus-app/quarkus-run.jar nor mediawatch-agent-runner)"
+  fi
+}
+
+java_bin() {
+  if [ -n "${MEDIAWATCH_JAVA:-}" ]; then echo "$MEDIAWATCH_JAVA"
+  elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"
+  else command -v java || die "no java found: set MEDIAWATCH_JAVA (a JDK or JRE 17+, 25+ for the AOT cache)"
+  fi
+}
+
+# The JDK's release file, read instead of starting a JVM: "<major> <runtime version>".
+java_release() {
+  local java real jhome major="" runtime=""
+  java=$(java_bin)
+  real=$(readlink -f "$(command -v "$java")") || die "java not found: $java"
+  jhome=${real%/bin/java}
+  if [ -f "$jhome/release" ]; then
+    major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$jhome/release")
+    runtime=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$jhome/release")
+  fi
+  if [ -z "$major" ]; then
+    runtime=$("$java" -version 2>&1 | sed -n '1s/.*version "\([^"]*\)".*/\1/p')
+    major=${runtime%%.*}
+  fi
+  echo "${major:-0} ${runtime:-unknown}"
+}
+
+# Whether app.aot is usable by this java: JDK 25+, and (when install.sh or aot-train stamped it) made by this
+# very JDK build. A Maven-built cache has no stamp: the JVM itself checks it and runs without it on a mismatch.
+aot_usable() {
+  [ "${MEDIAWATCH_AOT:-auto}" != off ] || return 1
+  [ -f "$app/app.aot" ] || return 1
+  local rel major runtime
+  rel=$(java_release)
+  read -r major runtime <<<"$rel"
+  [ "${major:-0}" -ge 25 ] || return 1
+  if [ -f "$app/app.aot.jdk" ] && [ "$(cat "$app/app.aot.jdk")" != "$runtime" ]; then
+    log "app.aot was recorded by JDK $(cat "$app/app.aot.jdk"), this is $runtime: running without it (mediawatch-agent aot-train records a new one)"
+    return 1
+  fi
+}
+
+map_credentials() {
+  local dir=${CREDENTIALS_DIRECTORY:-} f name var file_var
+  [ -n "$dir" ] && [ -d "$dir" ] || return 0
+  for f in "$dir"/*; do
+    [ -f "$f" ] || continue
+    name=${f##*/}
+    name=${name#mediawatch_}
+    case $name in infisical-token | INFISICAL_TOKEN) continue ;; esac
+    var=$(printf '%s' "$name" | tr 'a-z-' 'A-Z_')
+    case $var in MEDIAWATCH_*) ;; *) var=MEDIAWATCH_$var ;; esac
+    case $var in *[!A-Z0-9_]*) log "credential '$name' is not usable as a variable name; ignored"; continue ;; esac
+    file_var=${var}_FILE
+    if [ -n "${!var:-}" ] || [ -n "${!file_var:-}" ]; then continue; fi
+    export "$file_var=$f"
+  done
+}
+
+maybe_infisical() {
+  [ -n "${MEDIAWATCH_INFISICAL_PATH:-}" ] || return 0
+  if [ -n "${MEDIAWATCH_UNDER_INFISICAL:-}" ]; then
+    unset INFISICAL_TOKEN # the agent needs the secrets it was given, not the key to all of them
+    return 0
+  fi
+  local bin=${MEDIAWATCH_INFISICAL_BIN:-infisical} f
+  command -v "$bin" >/dev/null || die "MEDIAWATCH_INFISICAL_PATH is set but $bin is not installed"
+  for f in "${CREDENTIALS_DIRECTORY:-/nonexistent}/mediawatch_infisical-token" "${CREDENTIALS_DIRECTORY:-/nonexistent}/infisical-token"; do
+    if [ -f "$f" ]; then INFISICAL_TOKEN=$(cat "$f"); export INFISICAL_TOKEN; break; fi
+  done
+  local args=(run "--path=$MEDIAWATCH_INFISICAL_PATH")
+  [ -z "${MEDIAWATCH_INFISICAL_ENV:-}" ] || args+=("--env=$MEDIAWATCH_INFISICAL_ENV")
+  [ -z "${MEDIAWATCH_INFISICAL_PROJECT_ID:-}" ] || args+=("--projectId=$MEDIAWATCH_INFISICAL_PROJECT_ID")
+  log "secrets from Infisical ($MEDIAWATCH_INFISICAL_PATH)"
+  export MEDIAWATCH_UNDER_INFISICAL=1
+  exec "$bin" "${args[@]}" -- "$self" run
+}
+
+# The command `run` execs, into the array cmd (and the directory it runs in, into workdir).
+build_command() {
+  local kind
+  kind=$(form)
+  workdir=$home
+  if [ "$kind" = native ]; then
+    # shellcheck disable=SC2206 # word splitting of the options is intended
+    cmd=("$runner" ${MEDIAWATCH_NATIVE_OPTS:-})
+    return
+  fi
+  local flags=${MEDIAWATCH_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}
+  # shellcheck disable=SC2206 # word splitting of the flags is intended
+  cmd=("$(java_bin)" $flags ${MEDIAWATCH_JAVA_OPTS:-})
+  if aot_usable; then cmd+=(-XX:AOTCache=app.aot); fi
+  # From its own directory, as the AOT cache was recorded (class path quarkus-run.jar).
+  workdir=$app
+  cmd+=(-jar quarkus-run.jar)
+}
+
+run() {
+  maybe_infisical
+  map_credentials
+  build_command
+  cd "$workdir"
+  log "from $home: ${cmd[*]}"
+  exec "${cmd[@]}"
+}
+
+http_status() {
+  local host=${QUARKUS_HTTP_HOST:-127.0.0.1} port=${QUARKUS_HTTP_PORT:-8471} line
+  case $host in 0.0.0.0 | "::" | "[::]") host=127.0.0.1 ;; esac
+  if [ "${MEDIAWATCH_READY_HTTP:-curl}" = curl ] && command -v curl >/dev/null; then
+    curl -s -o /dev/null -m 2 -w '%{http_code}' "http://$host:$port$1" || true
+  else
+    # No curl (a slim image): HTTP/1.0 by hand, in a subshell so a refused connection is only a status.
+    (
+      exec 3<>"/dev/tcp/$host/$port" || exit 1
+      printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$1" "$host" >&3
+      IFS=' ' read -r -t 2 _ line _ <&3 || true
+      echo "${line:-000}"
+    ) 2>/dev/null || echo 000
+  fi
+}
+
+ready() {
+  local strict=false timeout=${MEDIAWATCH_READY_TIMEOUT:-60}
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --strict) strict=true ;;
+      *) timeout=$1 ;;
+    esac
+    shift
+  done
+  local deadline=$((SECONDS + timeout)) code
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    code=$(http_status /q/health/ready)
+    if [ "$code" = 200 ]; then log "ready"; return 0; fi
+    sleep 0.5
+  done
+  code=$(http_status /q/health/ready)
+  if [ "$code" != 000 ]; then
+    # It answers (503: the broker away makes SmallRye's liveness check DOWN too, so any answer is "alive").
+    log "answering but not ready after ${timeout}s (HTTP $code; GET /q/health/ready says why: the broker?); it keeps retrying"
+    if [ "$strict" = true ]; then return 1; fi
+    return 0
+  fi
+  log "not answering on port ${QUARKUS_HTTP_PORT:-8471} after ${timeout}s"
+  return 1
+}
+
+aot_train() {
+  local kind rel major runtime java tmp
+  kind=$(form)
+  [ "$kind" = jvm ] || die "aot-train: the native form needs no AOT cache"
+  rel=$(java_release)
+  read -r major runtime <<<"$rel"
+  [ "${major:-0}" -ge 25 ] || die "aot-train: needs JDK 25+ ($(java_bin) is $runtime)"
+  java=$(java_bin)
+  tmp=$(mktemp -d)
+  # shellcheck disable=SC2064 # expand now
+  trap "rm -rf '$tmp'" EXIT
+  log "recording the AOT cache with $runtime (a start of the app without broker, engine or mounts; ~15 s)"
+  local flags=${MEDIAWATCH_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}
+  # A clean environment: no secrets, no host config; a state file of its own so no real throttle is restored.
+  # shellcheck disable=SC2086 # word splitting of the flags is intended
+  (cd "$app" && env -i PATH=/usr/bin:/bin HOME="$tmp" MEDIAWATCH_HOST_ID=aot-training \
+    MEDIAWATCH_MQTT_HOST=127.0.0.1 MEDIAWATCH_MQTT_PORT=1 MEDIAWATCH_DOCKER_HOST="unix://$tmp/none.sock" \
+    MEDIAWATCH_THROTTLE_STATE_FILE="$tmp/throttle.json" MEDIAWATCH_MOUNTS_WATCH=none QUARKUS_HTTP_PORT=0 \
+    "$java" $flags -XX:AOTCacheOutput="$tmp/app.aot" -Dquarkus.appcds.generate=true -jar quarkus-run.jar \
+    >"$tmp/train.log" 2>&1) || { tail -20 "$tmp/train.log" >&2; die "aot-train failed"; }
+  [ -s "$tmp/app.aot" ] || { tail -20 "$tmp/train.log" >&2; die "aot-train: no cache was written"; }
+  mv -f "$tmp/app.aot" "$app/app.aot"
+  printf '%s\n' "$runtime" >"$app/app.aot.jdk"
+  chmod 0644 "$app/app.aot" "$app/app.aot.jdk"
+  log "AOT cache $app/app.aot ($(du -h "$app/app.aot" | cut -f1)) for $runtime"
+}
+
+case "${1:-run}" in
+  run) run ;;
+  ready) shift; ready "$@" ;;
+  aot-train) aot_train ;;
+  command) build_command; printf 'cd %s\n' "$workdir"; printf '%s\n' "${cmd[@]}" ;;
+  -h | --help | help) sed -n '2,/^set -euo/p' "$self" | sed '$d; s/^# \{0,1\}//' ;;
+  *) die "unknown command '$1' (run | ready | aot-train | command | help)" ;;
+esac
