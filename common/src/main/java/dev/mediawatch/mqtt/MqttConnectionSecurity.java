@@ -3,9 +3,6 @@ package dev.mediawatch.mqtt;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -24,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.mediawatch.contract.Text;
+import dev.mediawatch.secrets.Secrets;
 
 /**
  * How an app authenticates to its MQTT broker and protects the connection, beyond host and port: the password
@@ -55,8 +53,8 @@ public final class MqttConnectionSecurity {
     /**
      * @param keyPrefix    the configuration group the keys live in, e.g. {@code mediawatch.mqtt}, named in errors
      * @param password     {@code <prefix>.password}
-     * @param passwordFile {@code <prefix>.password-file}: the password is the file's content with one trailing
-     *                     newline ({@code \n} or {@code \r\n}) stripped
+     * @param passwordFile {@code <prefix>.password-file}: the password is the file's one line, read by {@link Secrets}
+     *                     (one trailing newline stripped)
      * @param tls          {@code <prefix>.tls}
      * @param caFile       {@code <prefix>.ca-file}: a PEM bundle of the CA certificates that verify the broker;
      *                     absent: the JVM's trust store
@@ -65,13 +63,14 @@ public final class MqttConnectionSecurity {
     public static MqttConnectionSecurity resolve(String keyPrefix, Optional<String> password, Optional<Path> passwordFile,
             boolean tls, Optional<Path> caFile) {
         Objects.requireNonNull(keyPrefix, "keyPrefix");
-        if (password.isPresent() && passwordFile.isPresent()) {
-            throw new IllegalArgumentException(keyPrefix + ".password and " + keyPrefix + ".password-file are both set: "
-                    + "set only one of them");
-        }
-        String resolved = password.orElse(null);
-        if (passwordFile.isPresent()) {
-            resolved = readPassword(keyPrefix + ".password-file", passwordFile.get());
+        // The shared reader of secret files: both set, or a file that cannot be used, stops startup naming the keys
+        // and the file, never the content.
+        String resolved = Secrets.resolve(keyPrefix + ".password", password, passwordFile).orElse(null);
+        if (resolved != null && resolved.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw new IllegalArgumentException((passwordFile.isPresent()
+                    ? keyPrefix + ".password-file: " + passwordFile.get()
+                    : keyPrefix + ".password") + " is longer than " + MAX_PASSWORD_BYTES
+                    + " bytes, the most an MQTT password can be");
         }
         List<String> cas = List.of();
         if (caFile.isPresent()) {
@@ -106,36 +105,6 @@ public final class MqttConnectionSecurity {
     public String toString() {
         return "MqttConnectionSecurity[password=" + (password == null ? "none" : "set") + ", tls=" + tls
                 + ", ca=" + (caCertificates.isEmpty() ? "jvm-trust-store" : caCertificates.size() + " certificate(s)") + "]";
-    }
-
-    private static String readPassword(String key, Path file) {
-        byte[] bytes = read(key, file, MAX_PASSWORD_BYTES + 2L); // room for the trailing CR LF
-        int end = bytes.length;
-        if (end > 0 && bytes[end - 1] == '\n') {
-            end--;
-            if (end > 0 && bytes[end - 1] == '\r') {
-                end--;
-            }
-        }
-        if (end == 0) {
-            throw new IllegalArgumentException(key + ": " + file + " is empty");
-        }
-        if (end > MAX_PASSWORD_BYTES) {
-            throw new IllegalArgumentException(key + ": " + file + " is longer than " + MAX_PASSWORD_BYTES
-                    + " bytes, the most an MQTT password can be");
-        }
-        for (int i = 0; i < end; i++) {
-            if (bytes[i] == '\n' || bytes[i] == '\r') {
-                throw new IllegalArgumentException(key + ": " + file + " holds more than one line; only one trailing "
-                        + "newline is stripped, so write the password alone on one line");
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, end)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(key + ": " + file + " is not UTF-8 text");
-        }
     }
 
     private static List<String> readCaBundle(String key, Path file) {

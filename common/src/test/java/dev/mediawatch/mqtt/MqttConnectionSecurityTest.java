@@ -75,13 +75,13 @@ class MqttConnectionSecurityTest {
     void missingPasswordFile_stopsStartup_namingFileAndProblem() {
         Path missing = dir.resolve("no-such-password");
         assertThatThrownBy(() -> resolveFile(missing)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("mediawatch.mqtt.password-file: cannot read " + missing + ": no such file");
+                .hasMessage("mediawatch.mqtt.password-file: cannot read " + missing + " (NoSuchFileException)");
     }
 
     @Test
     void directoryAsPasswordFile_stopsStartup() {
         assertThatThrownBy(() -> resolveFile(dir)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("mediawatch.mqtt.password-file: cannot read " + dir + ": it is a directory");
+                .hasMessageStartingWith("mediawatch.mqtt.password-file: cannot read " + dir);
     }
 
     @Test
@@ -97,10 +97,15 @@ class MqttConnectionSecurityTest {
     void hugePasswordFile_isRefused_notReadWhole() throws IOException {
         Path f = dir.resolve("huge");
         Files.write(f, new byte[200_000]);
-        assertThatThrownBy(() -> resolveFile(f)).hasMessageContaining("longer than 65535 bytes");
+        assertThatThrownBy(() -> resolveFile(f)).hasMessageContaining("mediawatch.mqtt.password-file: " + f + " is larger than");
         Path max = dir.resolve("max");
         Files.writeString(max, "x".repeat(MqttConnectionSecurity.MAX_PASSWORD_BYTES) + "\n");
         assertThat(resolveFile(max).password().orElseThrow()).hasSize(MqttConnectionSecurity.MAX_PASSWORD_BYTES);
+        // One byte more fits the secret reader's limit but not MQTT's two-byte length.
+        Path over = dir.resolve("over");
+        Files.writeString(over, "x".repeat(MqttConnectionSecurity.MAX_PASSWORD_BYTES + 1) + "\n");
+        assertThatThrownBy(() -> resolveFile(over)).hasMessage("mediawatch.mqtt.password-file: " + over
+                + " is longer than 65535 bytes, the most an MQTT password can be");
     }
 
     @Test

@@ -62,7 +62,9 @@ public class MqttSessionOptions {
 
     /**
      * The password (configured or from {@code password-file}) and TLS: the broker's certificate verified with
-     * {@code ca-file} or the JVM's trust store, and hostname verification always on (Vert.x's default is none).
+     * {@code ca-file} or the JVM's trust store, and hostname verification always on ({@code HTTPS}: the certificate must
+     * name {@code mediawatch.mqtt.host}; with no algorithm Vert.x 4.5 refuses the TLS connection, and {@code ""} would
+     * turn verification off).
      * A configuration mistake stops startup naming the keys ({@link MqttConnectionSecurity}).
      */
     static void applySecurity(MqttClientSessionOptions o, AgentConfig.Mqtt mqtt) {

@@ -77,7 +77,8 @@ class MqttSessionOptionsTest {
         Mqtt m = new Mqtt();
         Path f = dir.resolve("missing");
         m.passwordFile = Optional.of(f);
-        assertThatThrownBy(() -> apply(m)).hasMessage("mediawatch.mqtt.password-file: cannot read " + f + ": no such file");
+        assertThatThrownBy(() -> apply(m))
+                .hasMessage("mediawatch.mqtt.password-file: cannot read " + f + " (NoSuchFileException)");
     }
 
     private static MqttClientSessionOptions apply(Mqtt m) {
