@@ -37,7 +37,7 @@ public record HostId(String value) implements Comparable<HostId> {
      * {@code <prefix>/alerts/<id>}, {@code <prefix>/ha/...}) and the single-level ones. An agent may not take one as
      * its host id, and a reader never takes them for a host.
      */
-    public static final java.util.Set<String> RESERVED = java.util.Set.of("aggregator", "alerts", "ha", "status",
+    public static final java.util.Set<String> RESERVED = java.util.Set.of("aggregator", "alerts", "ha", "homeassistant", "status",
             "contention", "events", "cmd");
 
     /** True when {@code value} is one of {@link #RESERVED}. */
