@@ -20,6 +20,9 @@
 #                     and systemctl are then only printed; the unit is still verified (systemd-analyze verify)
 #   --no-systemctl    print the systemctl calls instead of making them (also MEDIAWATCH_INSTALL_NO_SYSTEMCTL=1)
 #   --no-aot          do not record the AOT cache (it is recorded when the agent's java is a JDK 25+)
+#   --conf FILE       install FILE as /etc/mediawatch/agent.conf (the one there is kept as agent.conf.bak-<time>).
+#                     Without it a first install writes the example and does not start the agent until it is
+#                     edited (an unedited example would publish as download-stack)
 #   --java PATH       the java the agent runs on, written as MEDIAWATCH_JAVA into a new agent.conf
 #   --keep N          releases kept, the current and previous ones included (default 3)
 #   --purge           (uninstall) also remove /etc/mediawatch's agent files, /var/lib/mediawatch and the user
@@ -52,6 +55,8 @@ root=${DESTDIR:-/}
 no_systemctl=${MEDIAWATCH_INSTALL_NO_SYSTEMCTL:-0}
 aot=1
 java_opt=
+conf_opt=
+fresh_conf=0
 keep=3
 purge=0
 source_arg=
@@ -62,6 +67,7 @@ while [ $# -gt 0 ]; do
     --no-systemctl) no_systemctl=1 ;;
     --no-aot) aot=0 ;;
     --java) java_opt=${2:?--java needs a path}; shift ;;
+    --conf) conf_opt=${2:?--conf needs a file}; shift ;;
     --keep) keep=${2:?--keep needs a number}; shift ;;
     --purge) purge=1 ;;
     -h | --help) usage ;;
@@ -208,10 +214,17 @@ ensure_dirs() {
 ensure_config() {
   cp "$here/agent.conf.example" "$etc/agent.conf.example"
   chmod 0644 "$etc/agent.conf.example"
-  if [ ! -f "$etc/agent.conf" ]; then
+  if [ -n "$conf_opt" ]; then
+    [ -f "$conf_opt" ] || die "--conf $conf_opt: no such file"
+    if [ -f "$etc/agent.conf" ] && ! cmp -s "$conf_opt" "$etc/agent.conf"; then
+      cp -p "$etc/agent.conf" "$etc/agent.conf.bak-$(date -u +%Y%m%dT%H%M%SZ)"
+    fi
+    install -m 0644 "$conf_opt" "$etc/agent.conf"
+  elif [ ! -f "$etc/agent.conf" ]; then
     cp "$here/agent.conf.example" "$etc/agent.conf"
     if [ -n "$java_opt" ]; then printf '\n# install.sh --java\nMEDIAWATCH_JAVA=%s\n' "$java_opt" >>"$etc/agent.conf"; fi
     chmod 0644 "$etc/agent.conf"
+    fresh_conf=1
     say "created $etc/agent.conf from the example: set MEDIAWATCH_HOST_ID, MEDIAWATCH_ROLE and the broker"
   fi
   if [ ! -f "$etc/media.services.yaml" ] && [ -f "$repo/deploy/config/media.services.yaml" ]; then
@@ -350,7 +363,10 @@ do_install() { # install | upgrade
   say "current release: $release_id${cur:+ (previous: $cur)}"
   run_systemctl daemon-reload
   run_systemctl enable "$unit_name"
-  if [ -z "$cur" ]; then
+  if [ -z "$cur" ] && [ "$fresh_conf" = 1 ]; then
+    say "not started: edit $etc/agent.conf (host id, role, broker), put the secrets in $creds/, then"
+    say "  systemctl start $unit_name"
+  elif [ -z "$cur" ]; then
     if [ "$no_systemctl" = 0 ] && on_host; then
       systemctl start "$unit_name" || die "the agent did not start: journalctl -u $unit_name (check $etc/agent.conf)"
     else
