@@ -3,8 +3,9 @@
 #
 #   scripts/test.sh [extra Maven arguments]
 #
-# Installs (Debian packages) and starts what the tests need where it is missing: a dockerd on a private
-# socket and a Mosquitto on loopback (scripts/services.sh); builds and runs all tests with ./mvnw verify
+# Runs scripts/lint.sh (shellcheck, systemd-analyze verify and docker-compose config of deploy/, dry runs of the
+# agent's installer). Installs (Debian packages) and starts what the tests need where it is missing: a dockerd on a
+# private socket and a Mosquitto on loopback (scripts/services.sh); builds and runs all tests with ./mvnw verify
 # (unit, @QuarkusTest, and the end-to-end test of the packaged apps); smoke-tests the README's run
 # command; then stops the services it started. Services that were already running are left running.
 set -euo pipefail
@@ -12,6 +13,10 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
 command -v java >/dev/null || { echo "test: a JDK 17+ is needed (java not found)" >&2; exit 1; }
+
+# Static checks first (shellcheck, systemd-analyze verify, docker-compose config, the installer's dry runs): a
+# broken script or unit fails in seconds, before the long build.
+scripts/lint.sh
 
 if scripts/services.sh status; then
   started_here=false
