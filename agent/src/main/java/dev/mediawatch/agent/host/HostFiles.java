@@ -134,6 +134,46 @@ public final class HostFiles {
     }
 
     /** Like {@link #read} but null on any error: for optional, per-process files that come and go. */
+    /**
+     * The NFS client statistics: {@code /proc/<self or 1>/mountstats}. PID 1's file is root's (mode 0400): an agent
+     * without privileges whose host root is a bind of {@code /} (the systemd unit) cannot read it, and then reads its
+     * own {@code /proc/self/mountstats} instead. Its mount namespace is a copy of the host's, so it lists the same NFS
+     * mounts at the same paths with the same per-superblock counters, and no capability is needed. Said once in the
+     * log; null when neither can be read.
+     */
+    public String mountStats() {
+        String view = mountView("mountstats");
+        try {
+            return read(view);
+        } catch (IOException | SecurityException e) {
+            if (!mountView.equals("1")) {
+                return null;
+            }
+            try {
+                String own = readAbsolute(Path.of("/proc/self/mountstats"));
+                if (!ownMountStatsSaid) {
+                    ownMountStatsSaid = true;
+                    org.jboss.logging.Logger.getLogger(HostFiles.class).infof("cannot read %s under the host root (%s):"
+                            + " NFS statistics come from the agent's own /proc/self/mountstats (the same NFS mounts and"
+                            + " counters)", view, e.getClass().getSimpleName());
+                }
+                return own;
+            } catch (IOException | SecurityException again) {
+                return null;
+            }
+        }
+    }
+
+    private volatile boolean ownMountStatsSaid;
+
+    private String readAbsolute(Path file) throws IOException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES);
+        }
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
     public String readQuietly(String hostPath) {
         try {
             return read(hostPath);

@@ -24,9 +24,9 @@ final class MountTables {
         return r.mounts();
     }
 
-    /** {@code /proc/<self or 1>/mountstats}, its NFS mounts parsed; empty when unreadable or without NFS. */
+    /** {@code /proc/<self or 1>/mountstats} (see {@link HostFiles#mountStats()}), its NFS mounts parsed; empty when unreadable or without NFS. */
     static List<MountStatsParser.NfsMount> mountStats(HostFiles files, Skipped skipped) {
-        String text = files.readQuietly(files.mountView("mountstats"));
+        String text = files.mountStats();
         if (text == null) {
             return List.of();
         }
