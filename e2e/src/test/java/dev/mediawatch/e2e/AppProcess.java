@@ -33,6 +33,28 @@ final class AppProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
+    /** A packaged app's directory ({@code quarkus-app}), as the build hands it to the tests. */
+    static Path app(String which) {
+        return Path.of(System.getProperty("mediawatch." + which + ".app"));
+    }
+
+    /**
+     * What every end-to-end agent needs: the test broker and engine, a topic prefix, its host id and role, and the
+     * catalogue; mounts not watched. Mutable: a test adds its own.
+     */
+    static Map<String, String> agentEnv(String prefix, String host, String role, Path catalogue) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("MEDIAWATCH_MQTT_HOST", "127.0.0.1");
+        env.put("MEDIAWATCH_MQTT_PORT", Integer.toString(dev.mediawatch.testing.TestServices.mosquittoPort()));
+        env.put("MEDIAWATCH_TOPIC_PREFIX", prefix);
+        env.put("MEDIAWATCH_HOST_ID", host);
+        env.put("MEDIAWATCH_ROLE", role);
+        env.put("MEDIAWATCH_CATALOGUE", catalogue.toString());
+        env.put("MEDIAWATCH_DOCKER_HOST", dev.mediawatch.testing.TestServices.dockerHost());
+        env.put("MEDIAWATCH_MOUNTS_WATCH", "none");
+        return env;
+    }
+
     static AppProcess start(String name, Path appDir, Path workDir, int httpPort, Map<String, String> env)
             throws IOException {
         return start(name, appDir, workDir, httpPort, env, List.of());

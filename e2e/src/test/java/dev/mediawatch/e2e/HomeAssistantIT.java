@@ -3,9 +3,7 @@ package dev.mediawatch.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,14 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,12 +63,8 @@ class HomeAssistantIT {
     private static final Map<String, AppProcess> agents = new HashMap<>();
     private static Map<String, String> aggregatorEnv;
     private static Path catalogue;
-    private static Process subscriber;
-    /** The last payload per topic (empty: deleted), as a subscriber that joined before everything saw it. */
-    private static final Map<String, byte[]> last = new ConcurrentHashMap<>();
-    /** Per topic, the sequence number of its last message: orders what arrived when. */
-    private static final Map<String, Long> arrived = new ConcurrentHashMap<>();
-    private static final AtomicLong sequence = new AtomicLong();
+    /** Home Assistant's view: every message under the discovery prefix and the run's topics, from before the start. */
+    private static MqttTap tap;
 
     @BeforeAll
     static void startEverything() throws Exception {
@@ -88,11 +79,7 @@ class HomeAssistantIT {
         for (String c : List.of(WEB, OLD, PLAYER)) {
             docker.runSleeper(c);
         }
-        subscriber = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(TestServices.mosquittoPort()),
-                "-q", "1", "-t", HA + "/#", "-t", PREFIX + "/#", "-F", "%t %x").redirectErrorStream(true).start();
-        Thread reader = new Thread(HomeAssistantIT::readSubscriber, "ha-subscriber");
-        reader.setDaemon(true);
-        reader.start();
+        tap = MqttTap.subscribe(HA + "/#", PREFIX + "/#");
 
         aggregatorEnv = Map.of(
                 "MEDIAWATCH_MQTT_HOST", "127.0.0.1",
@@ -106,14 +93,7 @@ class HomeAssistantIT {
                 "MEDIAWATCH_REFRESH_TIMEOUT", "15s");
         aggregator = AppProcess.start("aggregator-ha", app("aggregator"), WORK, Ports.free(), aggregatorEnv);
         for (String[] h : new String[][] { { DL, "download" }, { ST, "streaming" } }) {
-            Map<String, String> env = new HashMap<>();
-            env.put("MEDIAWATCH_MQTT_HOST", "127.0.0.1");
-            env.put("MEDIAWATCH_MQTT_PORT", Integer.toString(TestServices.mosquittoPort()));
-            env.put("MEDIAWATCH_TOPIC_PREFIX", PREFIX);
-            env.put("MEDIAWATCH_HOST_ID", h[0]);
-            env.put("MEDIAWATCH_ROLE", h[1]);
-            env.put("MEDIAWATCH_CATALOGUE", catalogue.toString());
-            env.put("MEDIAWATCH_DOCKER_HOST", TestServices.dockerHost());
+            Map<String, String> env = AppProcess.agentEnv(PREFIX, h[0], h[1], catalogue);
             env.put("MEDIAWATCH_MOUNTS_WATCH", "/");
             env.put("MEDIAWATCH_COMPOSE_DIRS", WORK.resolve("nothing-here").toString());
             agents.put(h[0], AppProcess.start("agent-ha-" + h[1], app("agent"), WORK, Ports.free(), env));
@@ -135,8 +115,8 @@ class HomeAssistantIT {
         if (aggregator != null) {
             aggregator.close();
         }
-        if (subscriber != null) {
-            subscriber.destroy();
+        if (tap != null) {
+            tap.close();
         }
         if (docker != null) {
             docker.removeQuietly(WEB, OLD, PLAYER);
@@ -170,13 +150,13 @@ class HomeAssistantIT {
             assertThat(c.path("origin").path("name").asText()).isEqualTo("mediawatch");
             assertThat(c.path("availability").size()).as("availability of %s", topic).isPositive();
             for (JsonNode a : c.path("availability")) {
-                assertThat(text(last.get(a.path("topic").asText()))).as("availability %s of %s", a, topic)
+                assertThat(text(tap.last(a.path("topic").asText()))).as("availability %s of %s", a, topic)
                         .isEqualTo(a.path("payload_available").asText("online"));
             }
             switch (component) {
                 case "binary_sensor", "sensor", "switch" -> {
                     String stateTopic = c.path("state_topic").asText();
-                    byte[] state = last.get(stateTopic);
+                    byte[] state = tap.last(stateTopic);
                     assertThat(state).as("retained state %s of %s", stateTopic, topic).isNotNull().isNotEmpty();
                     String template = c.path("value_template").asText(null);
                     ObjectNode item = render.addObject();
@@ -186,7 +166,7 @@ class HomeAssistantIT {
                     if (c.has("json_attributes_template")) {
                         ObjectNode attributes = render.addObject();
                         attributes.put("template", c.path("json_attributes_template").asText());
-                        attributes.put("payload", text(last.get(c.path("json_attributes_topic").asText())));
+                        attributes.put("payload", text(tap.last(c.path("json_attributes_topic").asText())));
                         renderedFor.add(topic + " (attributes)");
                     }
                 }
@@ -233,20 +213,20 @@ class HomeAssistantIT {
     @Order(2)
     void homeAssistantRestarting_getsEveryConfigAgain_thenTheState() throws Exception {
         Map<String, JsonNode> configs = configs();
-        long mark = sequence.get();
-        mosquittoPub(HA + "/status", "offline", false);
-        mosquittoPub(HA + "/status", "online", false);
+        long mark = tap.sequence();
+        MqttTap.publish(HA + "/status", "offline", false);
+        MqttTap.publish(HA + "/status", "online", false);
         await().atMost(WAIT).untilAsserted(() -> {
             for (String topic : configs.keySet()) {
-                assertThat(arrived.get(topic)).as("%s announced again", topic).isGreaterThan(mark);
+                assertThat(tap.arrived(topic)).as("%s announced again", topic).isGreaterThan(mark);
             }
         });
         await().atMost(WAIT).untilAsserted(() -> {
-            long lastConfig = configs.keySet().stream().mapToLong(arrived::get).max().orElseThrow();
+            long lastConfig = configs.keySet().stream().mapToLong(tap::arrived).max().orElseThrow();
             for (JsonNode c : configs.values()) {
                 String stateTopic = c.path("state_topic").asText(null);
                 if (stateTopic != null && stateTopic.startsWith(PREFIX + "/ha/")) {
-                    assertThat(arrived.get(stateTopic)).as("%s after the configs", stateTopic).isGreaterThan(lastConfig);
+                    assertThat(tap.arrived(stateTopic)).as("%s after the configs", stateTopic).isGreaterThan(lastConfig);
                 }
             }
         });
@@ -256,20 +236,20 @@ class HomeAssistantIT {
     @Order(3)
     void theStacksButton_refreshesEveryAgent_andItsSwitch_armsMitigation() throws Exception {
         JsonNode button = configs().get(configTopic("button", "aggregator_refresh"));
-        long mark = sequence.get();
-        mosquittoPub(button.path("command_topic").asText(), button.path("payload_press").asText(), false);
+        long mark = tap.sequence();
+        MqttTap.publish(button.path("command_topic").asText(), button.path("payload_press").asText(), false);
         await().atMost(WAIT).untilAsserted(() -> {
             for (String host : List.of(DL, ST)) {
-                assertThat(arrived.get(PREFIX + "/" + host + "/state")).isGreaterThan(mark);
-                assertThat(text(last.get(PREFIX + "/" + host + "/state"))).contains("\"requestId\":\"refresh-");
+                assertThat(tap.arrived(PREFIX + "/" + host + "/state")).isGreaterThan(mark);
+                assertThat(text(tap.last(PREFIX + "/" + host + "/state"))).contains("\"requestId\":\"refresh-");
             }
         });
         JsonNode sw = configs().get(configTopic("switch", "aggregator_mitigation"));
-        mosquittoPub(sw.path("command_topic").asText(), sw.path("payload_off").asText(), true);
+        MqttTap.publish(sw.path("command_topic").asText(), sw.path("payload_off").asText(), true);
         await().atMost(WAIT).untilAsserted(() -> assertThat(renderOne(sw, null, false)).isEqualTo("OFF"));
-        mosquittoPub(sw.path("command_topic").asText(), sw.path("payload_on").asText(), true);
+        MqttTap.publish(sw.path("command_topic").asText(), sw.path("payload_on").asText(), true);
         await().atMost(WAIT).untilAsserted(() -> assertThat(renderOne(sw, null, false)).isEqualTo("ON"));
-        mosquittoPub(sw.path("command_topic").asText(), "maybe", false);
+        MqttTap.publish(sw.path("command_topic").asText(), "maybe", false);
         await().atMost(WAIT).untilAsserted(() -> assertThat(aggregator.output()).contains("payload must be ON or OFF"));
     }
 
@@ -277,7 +257,7 @@ class HomeAssistantIT {
     @Order(4)
     void aRenamedAndARemovedService_leaveNoConfigBehind_acrossAnAggregatorRestart() throws Exception {
         aggregator.close();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(text(last.get(PREFIX + "/aggregator/availability")))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(text(tap.last(PREFIX + "/aggregator/availability")))
                 .as("a stopped aggregator says so: its entities become unavailable").isEqualTo("offline"));
         writeCatalogue("""
                   - { name: website, host: %s, category: download, container: %s }
@@ -290,9 +270,9 @@ class HomeAssistantIT {
             assertThat(configs).containsKey(configTopic("binary_sensor", DL + "_svc_website"));
             assertThat(configs.keySet()).noneMatch(t -> t.contains("_svc_web/") || t.contains("_svc_web_")
                     || t.contains("_svc_old_svc"));
-            assertThat(last.get(PREFIX + "/ha/" + DL + "/service/old-svc")).as("its state cleared too").isEmpty();
-            assertThat(last.get(PREFIX + "/ha/" + DL + "/service/web")).isEmpty();
-            assertThat(text(last.get(PREFIX + "/aggregator/availability"))).isEqualTo("online");
+            assertThat(tap.last(PREFIX + "/ha/" + DL + "/service/old-svc")).as("its state cleared too").isEmpty();
+            assertThat(tap.last(PREFIX + "/ha/" + DL + "/service/web")).isEmpty();
+            assertThat(text(tap.last(PREFIX + "/aggregator/availability"))).isEqualTo("online");
         });
         Set<String> uniqueIds = new HashSet<>();
         for (JsonNode c : configs().values()) {
@@ -313,7 +293,7 @@ class HomeAssistantIT {
                 }
                 boolean available = true;
                 for (JsonNode a : e.getValue().path("availability")) {
-                    available &= a.path("payload_available").asText("online").equals(text(last.get(a.path("topic").asText())));
+                    available &= a.path("payload_available").asText("online").equals(text(tap.last(a.path("topic").asText())));
                 }
                 assertThat(available).as("%s unavailable", e.getKey()).isFalse();
             }
@@ -325,21 +305,6 @@ class HomeAssistantIT {
 
     // ---- helpers --------------------------------------------------------------------------------------------
 
-    private static void readSubscriber() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(subscriber.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                int space = line.indexOf(' ');
-                String topic = space < 0 ? line : line.substring(0, space);
-                String hex = space < 0 ? "" : line.substring(space + 1).strip();
-                last.put(topic, HexFormat.of().parseHex(hex));
-                arrived.put(topic, sequence.incrementAndGet());
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            // the subscriber was stopped
-        }
-    }
-
     private static String configTopic(String component, String objectId) {
         return HA + "/" + component + "/" + NODE + "/" + objectId + "/config";
     }
@@ -347,7 +312,7 @@ class HomeAssistantIT {
     /** The live configs under this run's node id (an empty payload is a deleted config). */
     private static Map<String, JsonNode> configs() throws IOException {
         Map<String, JsonNode> out = new HashMap<>();
-        for (Map.Entry<String, byte[]> e : Map.copyOf(last).entrySet()) {
+        for (Map.Entry<String, byte[]> e : tap.lastByTopic().entrySet()) {
             if (e.getKey().startsWith(HA + "/") && e.getKey().endsWith("/config") && e.getValue().length > 0) {
                 out.put(e.getKey(), JSON.readTree(e.getValue()));
             }
@@ -356,7 +321,7 @@ class HomeAssistantIT {
     }
 
     private static byte[] state(String key) {
-        return last.getOrDefault(PREFIX + "/ha/" + key, new byte[0]);
+        return java.util.Objects.requireNonNullElse(tap.last(PREFIX + "/ha/" + key), new byte[0]);
     }
 
     private static String rootKey() {
@@ -372,7 +337,7 @@ class HomeAssistantIT {
         String topic = topicKey == null ? config.path("state_topic").asText() : PREFIX + "/" + topicKey;
         ArrayNode items = JSON.createArrayNode();
         items.addObject().put("template", raw || !config.has("value_template") ? "{{ value }}" : config.path("value_template").asText())
-                .put("payload", text(last.get(topic)));
+                .put("payload", text(tap.last(topic)));
         JsonNode r = jinja(items).get(0);
         assertThat(r.path("ok").asBoolean()).as("%s", r).isTrue();
         return r.path("value").asText();
@@ -401,17 +366,6 @@ class HomeAssistantIT {
     }
 
     private static Path app(String which) {
-        return Path.of(System.getProperty("mediawatch." + which + ".app"));
-    }
-
-    private static void mosquittoPub(String topic, String payload, boolean retain) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
-                Integer.toString(TestServices.mosquittoPort()), "-q", "1", "-t", topic, "-m", payload));
-        if (retain) {
-            cmd.add("-r");
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        return AppProcess.app(which);
     }
 }

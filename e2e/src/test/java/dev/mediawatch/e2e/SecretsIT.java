@@ -3,23 +3,18 @@ package dev.mediawatch.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,8 +49,8 @@ class SecretsIT {
     private static DockerCli docker;
     private static AppProcess aggregator;
     private static AppProcess agent;
-    private static Process subscriber;
-    private static final List<String> mqtt = new CopyOnWriteArrayList<>();
+    /** Every message under the run's prefixes, from before the apps started. */
+    private static MqttTap tap;
     private static int closed;
 
     private static String secret(String name) {
@@ -81,11 +76,7 @@ class SecretsIT {
                 """.formatted(DL, DL, RADARR, closed));
         docker = new DockerCli(TestServices.dockerHost());
         docker.runSleeper(RADARR);
-        subscriber = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(TestServices.mosquittoPort()),
-                "-q", "1", "-t", PREFIX + "/#", "-t", HA + "/#", "-F", "%t %x").redirectErrorStream(true).start();
-        Thread reader = new Thread(SecretsIT::readSubscriber, "secrets-subscriber");
-        reader.setDaemon(true);
-        reader.start();
+        tap = MqttTap.subscribe(PREFIX + "/#", HA + "/#");
 
         Map<String, String> aggregatorEnv = new HashMap<>(Map.of(
                 "MEDIAWATCH_MQTT_HOST", "127.0.0.1",
@@ -102,17 +93,9 @@ class SecretsIT {
         aggregatorEnv.put("MEDIAWATCH_NOTIFY_TARGETS_PHONE_TOKEN_FILE", file("ntfy-token").toString());
         aggregator = AppProcess.start("aggregator-secrets", app("aggregator"), WORK, Ports.free(), aggregatorEnv);
 
-        Map<String, String> env = new HashMap<>();
-        env.put("MEDIAWATCH_MQTT_HOST", "127.0.0.1");
-        env.put("MEDIAWATCH_MQTT_PORT", Integer.toString(TestServices.mosquittoPort()));
+        Map<String, String> env = AppProcess.agentEnv(PREFIX, DL, "download", catalogue);
         env.put("MEDIAWATCH_MQTT_USERNAME", DL);
         env.put("MEDIAWATCH_MQTT_PASSWORD_FILE", file("agent-mqtt-password").toString());
-        env.put("MEDIAWATCH_TOPIC_PREFIX", PREFIX);
-        env.put("MEDIAWATCH_HOST_ID", DL);
-        env.put("MEDIAWATCH_ROLE", "download");
-        env.put("MEDIAWATCH_CATALOGUE", catalogue.toString());
-        env.put("MEDIAWATCH_DOCKER_HOST", TestServices.dockerHost());
-        env.put("MEDIAWATCH_MOUNTS_WATCH", "none");
         env.put("MEDIAWATCH_COMPOSE_DIRS", WORK.resolve("nothing-here").toString());
         env.put("MEDIAWATCH_THROTTLE_STATE_FILE", WORK.resolve("throttle.json").toString());
         env.put("MEDIAWATCH_PROBES_HOST", "127.0.0.1");
@@ -148,8 +131,8 @@ class SecretsIT {
         if (aggregator != null) {
             aggregator.close();
         }
-        if (subscriber != null) {
-            subscriber.destroy();
+        if (tap != null) {
+            tap.close();
         }
         if (docker != null) {
             docker.removeQuietly(RADARR);
@@ -178,6 +161,7 @@ class SecretsIT {
                 "/api/hosts/" + DL + "/io")) {
             seen.put("aggregator " + path, getQuietly(aggregator, path));
         }
+        List<String> mqtt = tap.all().stream().map(m -> m.topic() + " " + m.text()).toList();
         seen.put("mqtt", String.join("\n", mqtt));
 
         // Startup errors of bad secret files name the key and the file, never the content.
@@ -229,30 +213,10 @@ class SecretsIT {
     }
 
     private static String lastMessage(String topic) {
-        String head = topic + " ";
-        for (int i = mqtt.size() - 1; i >= 0; i--) {
-            if (mqtt.get(i).startsWith(head)) {
-                return mqtt.get(i).substring(head.length());
-            }
-        }
-        return "";
-    }
-
-    private static void readSubscriber() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(subscriber.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                int space = line.indexOf(' ');
-                String topic = space < 0 ? line : line.substring(0, space);
-                String hex = space < 0 ? "" : line.substring(space + 1).strip();
-                mqtt.add(topic + " " + new String(HexFormat.of().parseHex(hex), StandardCharsets.UTF_8));
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            // the subscriber was stopped
-        }
+        return java.util.Objects.requireNonNullElse(tap.lastText(topic), "");
     }
 
     private static Path app(String which) {
-        return Path.of(System.getProperty("mediawatch." + which + ".app"));
+        return AppProcess.app(which);
     }
 }

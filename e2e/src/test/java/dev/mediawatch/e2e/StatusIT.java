@@ -85,15 +85,7 @@ class StatusIT {
                 "MEDIAWATCH_REFRESH_TIMEOUT", "15s");
         aggregator = AppProcess.start("aggregator-status", app("aggregator"), WORK, Ports.free(), aggregatorEnv);
         for (String[] h : new String[][] { { DL, "download" }, { ST, "streaming" } }) {
-            Map<String, String> env = new HashMap<>();
-            env.put("MEDIAWATCH_MQTT_HOST", "127.0.0.1");
-            env.put("MEDIAWATCH_MQTT_PORT", Integer.toString(TestServices.mosquittoPort()));
-            env.put("MEDIAWATCH_TOPIC_PREFIX", PREFIX);
-            env.put("MEDIAWATCH_HOST_ID", h[0]);
-            env.put("MEDIAWATCH_ROLE", h[1]);
-            env.put("MEDIAWATCH_CATALOGUE", catalogue.toString());
-            env.put("MEDIAWATCH_DOCKER_HOST", TestServices.dockerHost());
-            env.put("MEDIAWATCH_MOUNTS_WATCH", "none");
+            Map<String, String> env = AppProcess.agentEnv(PREFIX, h[0], h[1], catalogue);
             env.put("MEDIAWATCH_COMPOSE_DIRS", WORK.resolve(h[0].equals(DL) ? "stacks" : "nothing-here").toString());
             agents.add(AppProcess.start("agent-" + h[1], app("agent"), WORK, Ports.free(), env));
         }
@@ -179,22 +171,22 @@ class StatusIT {
     @Test
     @Order(4)
     void homeAssistantDuplicates_onTheBroker_failD110_untilCleared() throws Exception {
-        mosquittoPub(HA + "/sensor/" + DL + "/containers/config", "{\"unique_id\":\"dup-" + RUN + "\",\"name\":\"Containers\"}", true);
-        mosquittoPub(HA + "/sensor/stray/containers/config", "{\"unique_id\":\"dup-" + RUN + "\",\"name\":\"Other\"}", true);
+        MqttTap.publish(HA + "/sensor/" + DL + "/containers/config", "{\"unique_id\":\"dup-" + RUN + "\",\"name\":\"Containers\"}", true);
+        MqttTap.publish(HA + "/sensor/stray/containers/config", "{\"unique_id\":\"dup-" + RUN + "\",\"name\":\"Other\"}", true);
         await().atMost(WAIT).untilAsserted(() -> assertThat(check(status().drift(), "D110").evidence())
                 .singleElement().asString().startsWith("unique_id dup-" + RUN));
-        mosquittoPub(HA + "/sensor/stray/containers/config", null, true);
+        MqttTap.publish(HA + "/sensor/stray/containers/config", null, true);
         await().atMost(WAIT).untilAsserted(() -> assertThat(check(status().drift(), "D110").pass()).isTrue());
     }
 
     @Test
     @Order(5)
     void theOldVm_failsTheChecklist_whileItsRetainedMessagesStay() throws Exception {
-        mosquittoPub(PREFIX + "/" + OLD + "/availability", "offline", true);
+        MqttTap.publish(PREFIX + "/" + OLD + "/availability", "offline", true);
         await().atMost(WAIT).untilAsserted(() -> assertThat(check(status().checklist(), "old-vm-gone").evidence())
                 .singleElement().asString().startsWith(OLD + " still has retained availability"));
         assertThat(status().hosts()).extracting(h -> h.host().value()).doesNotContain(OLD);
-        mosquittoPub(PREFIX + "/" + OLD + "/availability", null, true);
+        MqttTap.publish(PREFIX + "/" + OLD + "/availability", null, true);
         await().atMost(WAIT).untilAsserted(() -> assertThat(check(status().checklist(), "old-vm-gone").pass()).isTrue());
     }
 
@@ -257,23 +249,6 @@ class StatusIT {
 
     private static Check check(List<Check> checks, String id) {
         return checks.stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
-    }
-
-    /** Publishes with mosquitto_pub; a null payload is an empty one (with retain: deletes the retained message). */
-    private static void mosquittoPub(String topic, String payload, boolean retain) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
-                Integer.toString(TestServices.mosquittoPort()), "-q", "1", "-t", topic));
-        if (retain) {
-            cmd.add("-r");
-        }
-        if (payload == null) {
-            cmd.add("-n");
-        } else {
-            cmd.addAll(List.of("-m", payload));
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
     }
 
     /** The retained message on a topic, read with mosquitto_sub. */

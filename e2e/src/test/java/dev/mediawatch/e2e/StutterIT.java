@@ -74,15 +74,7 @@ class StutterIT {
                 services: []
                 """.formatted(DL, ST));
         for (String[] h : new String[][] { { DL, "download" }, { ST, "streaming" } }) {
-            Map<String, String> env = new HashMap<>();
-            env.put("MEDIAWATCH_MQTT_HOST", "127.0.0.1");
-            env.put("MEDIAWATCH_MQTT_PORT", Integer.toString(TestServices.mosquittoPort()));
-            env.put("MEDIAWATCH_TOPIC_PREFIX", PREFIX);
-            env.put("MEDIAWATCH_HOST_ID", h[0]);
-            env.put("MEDIAWATCH_ROLE", h[1]);
-            env.put("MEDIAWATCH_CATALOGUE", catalogue.toString());
-            env.put("MEDIAWATCH_DOCKER_HOST", TestServices.dockerHost());
-            env.put("MEDIAWATCH_MOUNTS_WATCH", "none");
+            Map<String, String> env = AppProcess.agentEnv(PREFIX, h[0], h[1], catalogue);
             env.put("MEDIAWATCH_THROTTLE_STATE_FILE", WORK.resolve(h[0] + "-throttle.json").toString());
             agents.add(AppProcess.start("agent-" + h[1], app("agent"), WORK, Ports.free(), env));
         }

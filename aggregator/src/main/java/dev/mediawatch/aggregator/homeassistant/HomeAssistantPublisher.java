@@ -81,7 +81,7 @@ public class HomeAssistantPublisher {
         t.setDaemon(true);
         return t;
     });
-    /** What the broker acknowledged last per topic (only this thread writes; callbacks remove on failure). */
+    /** What was last sent per topic of the plan (only this thread adds; a failed publish removes it, to be retried). */
     private final Map<String, byte[]> published = new ConcurrentHashMap<>();
     private final AtomicInteger entities = new AtomicInteger();
     private final LogThrottle rejectLog = new LogThrottle(Duration.ofMinutes(1));
@@ -284,6 +284,8 @@ public class HomeAssistantPublisher {
 
     /** Configs first, then states: the broker keeps one session's order, so no state reaches an entity not yet made. */
     private void publishChanged(HaDiscovery.Plan plan) {
+        // Only the plan's topics are remembered: a mount or host that left does not stay here forever.
+        published.keySet().removeIf(t -> !plan.configs().containsKey(t) && !plan.states().containsKey(t));
         plan.configs().forEach(this::publishIfChanged);
         plan.states().forEach(this::publishIfChanged);
     }
