@@ -188,7 +188,7 @@ ready() {
   done
   code=$(http_status /q/health/ready)
   if [ "$code" != 000 ]; then
-    # It answers (503: the broker away makes SmallRye's liveness check DOWN too, so any answer is "alive").
+    # It answers (503 while the broker is away: readiness says why), so it is alive.
     log "answering but not ready after ${timeout}s (HTTP $code; GET /q/health/ready says why: the broker?); it keeps retrying"
     if [ "$strict" = true ]; then return 1; fi
     return 0

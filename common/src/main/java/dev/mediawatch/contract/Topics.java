@@ -192,6 +192,20 @@ public final class Topics {
         return Optional.empty();
     }
 
+    /**
+     * True for a topic shaped like a per-host one, {@code <prefix>/<level>/<one more level>}, whose host level is a
+     * reserved id ({@link HostId#RESERVED}): the aggregator's own topics that the per-host filters also match
+     * ({@code <prefix>/+/availability} matches {@code <prefix>/aggregator/availability}). Such a topic is nobody's
+     * host: {@link #parse} gives nothing for it, and it is not a mistake either.
+     */
+    public boolean isReserved(String topic) {
+        if (topic == null || !topic.startsWith(prefix + "/")) {
+            return false;
+        }
+        String[] levels = topic.substring(prefix.length() + 1).split("/", -1);
+        return levels.length == 2 && HostId.isReserved(levels[0]);
+    }
+
     /** The command named by {@code <prefix>/<host>/cmd/<command>}, if it is one for {@code host}. */
     public Optional<Command> parseCommand(HostId host, String topic) {
         String head = prefix + "/" + host.value() + "/cmd/";

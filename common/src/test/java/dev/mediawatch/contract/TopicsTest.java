@@ -72,4 +72,17 @@ class TopicsTest {
     void hostId_errorEscapesControlCharacters() {
         assertThatThrownBy(() -> HostId.of("bad\nline")).hasMessageContaining("bad\\x0aline");
     }
+
+    @org.junit.jupiter.api.Test
+    void isReserved_namesTheAggregatorsOwnTopics_notTheHosts() {
+        Topics t = Topics.withPrefix("home/mw");
+        assertThat(t.isReserved("home/mw/aggregator/availability")).isTrue();
+        assertThat(t.isReserved("home/mw/ha/download-stack")).isTrue();
+        assertThat(t.isReserved("home/mw/status")).isFalse(); // the aggregator's status: no per-host filter matches it
+        assertThat(t.isReserved("home/mw/ha/download-stack/web")).isFalse();
+        assertThat(t.isReserved("home/mw/download-stack/state")).isFalse();
+        assertThat(t.isReserved("mediawatch/aggregator/availability")).isFalse();
+        assertThat(t.isReserved(null)).isFalse();
+        assertThat(t.parse("home/mw/aggregator/availability")).isEmpty();
+    }
 }

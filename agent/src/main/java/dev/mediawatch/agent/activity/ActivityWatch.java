@@ -26,7 +26,7 @@ import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.agent.containers.ContainerWatch;
 import dev.mediawatch.agent.host.HostWatch;
-import dev.mediawatch.agent.publish.MqttPublisher;
+import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.agent.publish.StatePublisher;
 import dev.mediawatch.catalogue.CatalogueService;
 import dev.mediawatch.catalogue.ServiceCatalogue;
@@ -59,7 +59,7 @@ public class ActivityWatch {
 
     private final AgentConfig config;
     private final AgentIdentity identity;
-    private final MqttPublisher mqtt;
+    private final MqttSession mqtt;
     private final StatePublisher events;
     private final ContainerWatch containers;
     private final HostWatch host;
@@ -80,7 +80,7 @@ public class ActivityWatch {
     private ContainerPauser pauser;
     private volatile HostActivity last;
 
-    public ActivityWatch(AgentConfig config, AgentIdentity identity, MqttPublisher mqtt, StatePublisher events,
+    public ActivityWatch(AgentConfig config, AgentIdentity identity, MqttSession mqtt, StatePublisher events,
             ContainerWatch containers, HostWatch host, ServiceCatalogue catalogue, Config mpConfig) {
         this.config = config;
         this.identity = identity;

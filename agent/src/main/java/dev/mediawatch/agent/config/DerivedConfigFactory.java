@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 import dev.mediawatch.contract.HostId;
-import dev.mediawatch.contract.Topics;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -19,9 +18,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * Values derived from the user's configuration, so that nothing is configured twice:
  * <ul>
  * <li>{@code mediawatch.host-id} defaults to the machine's host name, lower-cased;</li>
- * <li>{@code mediawatch.docker.host} defaults to {@code DOCKER_HOST}, then the usual socket;</li>
- * <li>the MQTT channels' topic filters are computed by {@link Topics}, the contract's only topic builder,
- * instead of being retyped in application.properties.</li>
+ * <li>{@code mediawatch.docker.host} defaults to {@code DOCKER_HOST}, then the usual socket.</li>
  * </ul>
  * The source has a low ordinal, so anything the user sets wins. Invalid values are left for
  * {@link AgentIdentity} to report with the key's name.
@@ -30,8 +27,6 @@ public class DerivedConfigFactory implements ConfigSourceFactory {
 
     static final String HOST_ID = "mediawatch.host-id";
     static final String DOCKER_HOST = "mediawatch.docker.host";
-    public static final String COMMANDS_TOPIC = "mp.messaging.incoming.commands.topic";
-    public static final String OWN_AVAILABILITY_TOPIC = "mp.messaging.incoming.own-availability.topic";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -46,13 +41,6 @@ public class DerivedConfigFactory implements ConfigSourceFactory {
         if (value(context, DOCKER_HOST) == null) {
             String env = System.getenv("DOCKER_HOST");
             derived.put(DOCKER_HOST, env == null || env.isBlank() ? "unix:///var/run/docker.sock" : env);
-        }
-        String prefix = value(context, "mediawatch.topic-prefix");
-        if (HostId.isValid(hostId) && (prefix == null || Topics.isValidPrefix(prefix))) {
-            Topics topics = prefix == null ? Topics.defaults() : Topics.withPrefix(prefix);
-            HostId host = HostId.of(hostId);
-            derived.put(COMMANDS_TOPIC, topics.commandFilter(host));
-            derived.put(OWN_AVAILABILITY_TOPIC, topics.availability(host));
         }
         // Otherwise the config mapping and AgentIdentity fail startup naming the key and the problem.
         return List.of(new PropertiesConfigSource(derived, "mediawatch-derived", 50));

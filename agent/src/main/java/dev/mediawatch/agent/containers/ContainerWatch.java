@@ -16,7 +16,7 @@ import dev.mediawatch.agent.probes.ProbeSchedule;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostState;
-import dev.mediawatch.agent.config.Gauges;
+import dev.mediawatch.runtime.metrics.Gauges;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

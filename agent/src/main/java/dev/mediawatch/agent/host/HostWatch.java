@@ -19,12 +19,12 @@ import org.jboss.logging.Logger;
 
 import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
-import dev.mediawatch.agent.config.Gauges;
+import dev.mediawatch.runtime.metrics.Gauges;
 import dev.mediawatch.agent.containers.ContainerWatch;
 import dev.mediawatch.agent.io.DeviceFilter;
 import dev.mediawatch.agent.mounts.MountInfoParser;
 import dev.mediawatch.agent.mounts.MountStatsParser;
-import dev.mediawatch.agent.publish.MqttPublisher;
+import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.agent.publish.StatePublisher;
 import dev.mediawatch.contract.ContainerState;
 import dev.mediawatch.contract.ContractJson;
@@ -54,7 +54,7 @@ public class HostWatch {
 
     private final AgentConfig config;
     private final AgentIdentity identity;
-    private final MqttPublisher mqtt;
+    private final MqttSession mqtt;
     private final StatePublisher events;
     private final ContainerWatch containers;
     private final MeterRegistry registry;
@@ -73,7 +73,7 @@ public class HostWatch {
     private volatile HostMounts lastMounts;
     private volatile HostIo lastIo;
 
-    public HostWatch(AgentConfig config, AgentIdentity identity, MqttPublisher mqtt, StatePublisher events,
+    public HostWatch(AgentConfig config, AgentIdentity identity, MqttSession mqtt, StatePublisher events,
             ContainerWatch containers, MeterRegistry registry) {
         this.config = config;
         this.identity = identity;

@@ -2,12 +2,10 @@ package dev.mediawatch.agent.publish;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.agent.activity.ActivityWatch;
@@ -24,11 +22,15 @@ import dev.mediawatch.contract.Text;
 import dev.mediawatch.contract.ThrottleRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+import dev.mediawatch.runtime.mqtt.Inbox;
+import dev.mediawatch.runtime.mqtt.MqttSession;
+import io.quarkus.runtime.StartupEvent;
 
 /**
- * Commands to this agent on {@code <prefix>/<host>/cmd/<command>}. Runs on the event loop and only enqueues
- * work; a bad command is refused, counted and logged at a bounded rate.
+ * Commands to this agent on {@code <prefix>/<host>/cmd/<command>}. The event loop hands them to the command inbox
+ * (a few waiting per command topic, in order; a flood sheds the oldest, counted); they are carried out on its worker,
+ * which only starts work on the collectors' own threads. A bad command is refused, counted and logged at a bounded
+ * rate.
  */
 @ApplicationScoped
 public class CommandListener {
@@ -53,19 +55,24 @@ public class CommandListener {
         this.registry = registry;
     }
 
-    @Incoming("commands")
-    public CompletionStage<Void> onCommand(Message<byte[]> message) {
-        String topic = message.getMetadata(ReceivingMqttMessageMetadata.class).map(ReceivingMqttMessageMetadata::getTopic)
-                .orElse("");
+    /** Commands waiting per agent, at most; beyond, the oldest is shed. */
+    static final int WAITING = 32;
+
+    void onStart(@Observes StartupEvent event, MqttSession session, Inbox inbox) {
+        Inbox.Lane lane = inbox.lane("command", Inbox.Mode.QUEUE, WAITING, this::onCommand);
+        session.subscribe(identity.topics().commandFilter(identity.host()), (t, p, r) -> lane.offer(t, p));
+    }
+
+    void onCommand(String topic, byte[] payload) {
         Optional<Command> command = identity.topics().parseCommand(identity.host(), topic);
         if (command.isEmpty()) {
             reject(RejectReason.BAD_TOPIC, "unknown command topic " + Text.printable(topic, 120));
-            return message.ack();
+            return;
         }
         try {
             switch (command.get()) {
                 case REFRESH -> {
-                    CommandRequest request = ContractJson.readCommand(message.getPayload(), command.get());
+                    CommandRequest request = ContractJson.readCommand(payload, command.get());
                     LOG.infof("command %s (request %s)", command.get().wire(),
                             request.requestId() == null ? "-" : request.requestId());
                     // Mounts and I/O resampled first, the secrets audit asked again, the activity asked, then the
@@ -77,17 +84,17 @@ public class CommandListener {
                 }
                 case THROTTLE -> {
                     // Renewed every few seconds while the aggregator holds the lease: logged at debug only.
-                    ThrottleRequest request = ContractJson.readThrottle(message.getPayload());
+                    ThrottleRequest request = ContractJson.readThrottle(payload);
                     if (!activity.throttle(request)) {
                         reject("not-allowed", "command throttle (request " + request.requestId()
                                 + ") refused: throttling is not allowed on this agent (mediawatch.throttle.allowed)");
-                        return message.ack();
+                        return;
                     }
                     LOG.debugf("command throttle %s (request %s)", request.action(), request.requestId());
                 }
                 case MITIGATION -> {
                     reject(RejectReason.BAD_TOPIC, "command mitigation is for the aggregator, not an agent");
-                    return message.ack();
+                    return;
                 }
             }
             Counter.builder("mediawatch_agent_commands_total").tag("command", command.get().wire())
@@ -95,7 +102,6 @@ public class CommandListener {
         } catch (PayloadRejected e) {
             reject(e.reason(), "command " + command.get().wire() + " refused: " + e.getMessage());
         }
-        return message.ack();
     }
 
     private void reject(RejectReason reason, String why) {

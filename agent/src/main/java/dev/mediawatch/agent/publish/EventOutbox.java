@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostEvent;
+import dev.mediawatch.runtime.mqtt.MqttSession;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -26,7 +27,7 @@ final class EventOutbox {
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
-    private final MqttPublisher publisher;
+    private final MqttSession publisher;
     private final String topic;
     private final int capacity;
     private final Vertx vertx;
@@ -38,7 +39,7 @@ final class EventOutbox {
     private long retryTimer = -1;
     private Duration nextRetry = FIRST_RETRY;
 
-    EventOutbox(MqttPublisher publisher, String topic, int capacity, Vertx vertx, MeterRegistry registry) {
+    EventOutbox(MqttSession publisher, String topic, int capacity, Vertx vertx, MeterRegistry registry) {
         this.publisher = publisher;
         this.topic = topic;
         this.capacity = capacity;
@@ -46,7 +47,7 @@ final class EventOutbox {
         this.dropped = Counter.builder("mediawatch_agent_events_dropped_total")
                 .description("events dropped because the outbox was full while the broker was unreachable")
                 .register(registry);
-        dev.mediawatch.agent.config.Gauges.replace(registry, "mediawatch_agent_events_buffered",
+        dev.mediawatch.runtime.metrics.Gauges.replace(registry, "mediawatch_agent_events_buffered",
                 "events waiting for the broker", io.micrometer.core.instrument.Tags.empty(), this, EventOutbox::size);
     }
 

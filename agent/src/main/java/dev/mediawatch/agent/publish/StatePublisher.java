@@ -12,6 +12,7 @@ import dev.mediawatch.agent.containers.ContainerCollector;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostState;
+import dev.mediawatch.runtime.mqtt.MqttSession;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 
@@ -25,13 +26,13 @@ public class StatePublisher implements ContainerCollector.Sink {
 
     private static final Logger LOG = Logger.getLogger(StatePublisher.class);
 
-    private final MqttPublisher publisher;
+    private final MqttSession publisher;
     private final AgentIdentity identity;
     private final EventOutbox outbox;
     /** The last state the broker acknowledged, with its timestamp zeroed and no request id, for comparison. */
     private volatile HostState lastPublished;
 
-    public StatePublisher(MqttPublisher publisher, AgentIdentity identity, AgentConfig config, Vertx vertx,
+    public StatePublisher(MqttSession publisher, AgentIdentity identity, AgentConfig config, Vertx vertx,
             MeterRegistry registry) {
         this.publisher = publisher;
         this.identity = identity;

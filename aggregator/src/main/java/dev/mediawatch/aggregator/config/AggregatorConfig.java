@@ -165,6 +165,21 @@ public interface AggregatorConfig {
         /** Payloads larger than this are refused ({@code too-large}). Default 524288 (512 KiB). */
         @WithDefault("524288")
         int maxPayloadBytes();
+
+        /**
+         * Topics and hosts with messages waiting to be read, at most; an eighth of them for hosts not yet known. A
+         * retained topic holds only its newest message. Beyond, a message is shed and counted. Default 32768.
+         */
+        @WithDefault("32768")
+        int maxPendingTopics();
+
+        /** Payload bytes waiting to be read, at most; beyond, a message is shed and counted. Default 33554432 (32 MiB). */
+        @WithDefault("33554432")
+        long maxPendingBytes();
+
+        /** Events waiting per host, at most; beyond, that host's oldest waiting event is shed. Default 256. */
+        @WithDefault("256")
+        int eventsPerHost();
     }
 
     interface Drift {
@@ -274,6 +289,17 @@ public interface AggregatorConfig {
         /** The MQTT client id. Default {@code mediawatch-aggregator}. */
         @WithDefault("mediawatch-aggregator")
         String clientId();
+
+        /**
+         * QoS 1 messages sent and not yet acknowledged by the broker, at most (the MQTT client's in-flight window);
+         * the rest wait, in order, in the send queue. Default 32.
+         */
+        @WithDefault("32")
+        int maxInFlight();
+
+        /** Messages waiting in the send queue, at most; beyond, a publish fails at once and is counted. Default 50000. */
+        @WithDefault("50000")
+        int sendQueue();
     }
 
     interface Broker {

@@ -22,7 +22,7 @@ import dev.mediawatch.aggregator.config.AggregatorConfig;
 import dev.mediawatch.aggregator.incidents.IncidentStore;
 import dev.mediawatch.aggregator.notify.Notifier;
 import dev.mediawatch.aggregator.notify.NotifyTarget;
-import dev.mediawatch.aggregator.publish.MqttPublisher;
+import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.aggregator.status.DetectorView;
 import dev.mediawatch.aggregator.status.HostRecord;
 import dev.mediawatch.aggregator.status.StatusService;
@@ -65,7 +65,7 @@ public class ContentionService {
     public static final int MAX_INCIDENTS_PER_REQUEST = 500;
 
     private final StatusService status;
-    private final MqttPublisher publisher;
+    private final MqttSession publisher;
     private final StutterDetector detector;
     private final IncidentStore incidents;
     private final Notifier notifier;
@@ -85,7 +85,7 @@ public class ContentionService {
     /** The incident cleared last: late actions (a notification of its clear, the throttle restored) go to it. */
     private Incident lastClosed;
 
-    public ContentionService(StatusService status, MqttPublisher publisher, AggregatorConfig config, MeterRegistry meters) {
+    public ContentionService(StatusService status, MqttSession publisher, AggregatorConfig config, MeterRegistry meters) {
         this.status = status;
         this.publisher = publisher;
         this.detector = new StutterDetector(DetectorSettings.of(config.stutter()));
@@ -110,10 +110,10 @@ public class ContentionService {
         this.notifier = new Notifier(targets, config.notifications().timeout(), config.notifications().maxAttempts(),
                 config.notifications().backoff(), (alert, action) -> thread.execute(() -> recordFor(alert.incidentId(), action)),
                 clock);
-        dev.mediawatch.aggregator.config.Gauges.replace(meters, "mediawatch_contention_score",
+        dev.mediawatch.runtime.metrics.Gauges.replace(meters, "mediawatch_contention_score",
                 "the stutter detector's contention score of the last window, 0-100", io.micrometer.core.instrument.Tags.empty(),
                 this, s -> s.last == null ? 0 : s.last.contention().score());
-        dev.mediawatch.aggregator.config.Gauges.replace(meters, "mediawatch_incident_store_ok",
+        dev.mediawatch.runtime.metrics.Gauges.replace(meters, "mediawatch_incident_store_ok",
                 "1 while incidents are being kept, 0 when the store is broken or unwritable",
                 io.micrometer.core.instrument.Tags.empty(), this, s -> "ok".equals(s.incidents.health()) ? 1 : 0);
     }
@@ -430,7 +430,7 @@ public class ContentionService {
             if (error != null) {
                 long held = failureLog.tryLog(System.nanoTime());
                 if (held >= 0) {
-                    LOG.warnf("publishing to %s failed: %s", topic, error.getClass().getSimpleName());
+                    LOG.warnf("publishing to %s failed: %s", topic, error.getMessage());
                 }
             }
         });

@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,20 +21,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
-import dev.mediawatch.aggregator.config.Gauges;
+import dev.mediawatch.runtime.metrics.Gauges;
 import dev.mediawatch.aggregator.contention.ContentionService;
 import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
-import dev.mediawatch.aggregator.publish.MqttPublisher;
+import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.aggregator.refresh.RefreshService;
 import dev.mediawatch.aggregator.status.HostRecord;
 import dev.mediawatch.aggregator.status.StatusService;
 import dev.mediawatch.catalogue.ServiceCatalogue;
-import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.Command;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.LogThrottle;
@@ -45,15 +41,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+import dev.mediawatch.runtime.mqtt.Inbox;
 
 /**
  * Keeps Home Assistant's view of the stack right: publishes the discovery configs and the state of
- * {@link HaDiscovery}'s plan, changed ones every tick and every state again at a third of {@code expire_after};
- * says the aggregator is online (its last will says offline); answers Home Assistant's birth message by announcing
+ * {@link HaDiscovery}'s plan, changed ones every tick and every state again at a third of {@code expire_after}
+ * (the aggregator's availability, which every entity lists, is the MQTT session's presence); answers Home
+ * Assistant's birth message by announcing
  * every config, then every state, after a small random delay; clears configs under its node id that the plan no
  * longer holds (a service gone from the catalogue, a mount gone from its host, a host gone); and carries out the
- * stack's button and switch. All on its own thread: the MQTT callbacks only hand work over.
+ * stack's button and switch (through the ingest inbox). All on its own thread: the MQTT callbacks only hand work over,
+ * and everything it publishes goes through the session's bounded send path in order, configs before states.
  */
 @ApplicationScoped
 public class HomeAssistantPublisher {
@@ -66,10 +64,12 @@ public class HomeAssistantPublisher {
      */
     static final Duration SETTLE = Duration.ofSeconds(60);
     private static final byte[] EMPTY = new byte[0];
+    /** Commands to the aggregator waiting to be carried out, at most; a flood of presses sheds the oldest. */
+    static final int COMMANDS_WAITING = 16;
 
     private final StatusService status;
     private final ContentionService contention;
-    private final MqttPublisher publisher;
+    private final MqttSession publisher;
     private final RefreshService refresh;
     private final ServiceCatalogue catalogue;
     private final boolean enabled;
@@ -90,10 +90,11 @@ public class HomeAssistantPublisher {
     private final MeterRegistry meters;
     private long startedNanos;
     private long lastRestateNanos;
-    private volatile boolean online;
+    private final java.util.concurrent.atomic.AtomicBoolean birthPending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final String birthTopic;
     private volatile boolean stopping;
 
-    public HomeAssistantPublisher(StatusService status, ContentionService contention, MqttPublisher publisher,
+    public HomeAssistantPublisher(StatusService status, ContentionService contention, MqttSession publisher,
             RefreshService refresh, ServiceCatalogue catalogue, AggregatorConfig config, MeterRegistry meters,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8470") int httpPort) {
@@ -106,6 +107,7 @@ public class HomeAssistantPublisher {
         AggregatorConfig.Homeassistant ha = config.homeassistant();
         this.enabled = ha.discovery();
         this.birthDelay = ha.birthDelay();
+        this.birthTopic = ha.birthTopic().orElse(ha.discoveryPrefix() + "/status");
         Duration expire = ha.expireAfter();
         if (expire.toSeconds() < 30) {
             throw new IllegalArgumentException("mediawatch.homeassistant.expire-after must be at least 30 s, was " + expire);
@@ -128,15 +130,18 @@ public class HomeAssistantPublisher {
         return settings;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    void onStart(@Observes StartupEvent event, Inbox inbox) {
+        // Subscribed even when discovery is off: the stack's button and switch are commands to the aggregator.
+        Inbox.Lane commands = inbox.lane("command", Inbox.Mode.QUEUE, COMMANDS_WAITING, this::onCommand);
+        publisher.subscribe(status.topics().aggregatorCommandFilter(), (t, p, r) -> commands.offer(t, p));
         if (!enabled) {
             LOG.info("Home Assistant discovery is off (mediawatch.homeassistant.discovery=false)");
             return;
         }
+        publisher.subscribe(birthTopic, (t, p, r) -> onBirth(p));
         startedNanos = System.nanoTime();
         LOG.infof("Home Assistant discovery under %s/<component>/%s/, state under %s", settings.discoveryPrefix(),
                 settings.nodeId(), status.topics().homeAssistantState("..."));
-        thread.execute(this::sayOnline);
         thread.schedule(() -> announce("start"), 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(this::tickSafely, TICK.toMillis() + 1000, TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -144,54 +149,38 @@ public class HomeAssistantPublisher {
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
         thread.shutdownNow();
-        if (!enabled) {
-            return;
-        }
-        // A clean disconnect sends no last will: say offline ourselves, briefly.
-        try {
-            publisher.publish(status.topics().aggregatorAvailability(), Availability.OFFLINE.payload(), true)
-                    .toCompletableFuture().get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.debugf("could not say offline on the way out: %s", e.getMessage());
-        }
     }
 
-    // ---- MQTT callbacks (event loop: hand over, never block) --------------------------------------------------
+    // ---- MQTT callbacks ---------------------------------------------------------------------------------------
 
-    /** Home Assistant's birth message: {@code online} re-announces everything after a small random delay. */
-    @Incoming("homeassistant-birth")
-    public CompletionStage<Void> onBirth(Message<byte[]> message) {
-        String payload = new String(message.getPayload(), StandardCharsets.UTF_8).strip();
-        if (enabled && !stopping && "online".equals(payload)) {
+    /**
+     * Home Assistant's birth message (event loop): {@code online} re-announces everything after a small random delay.
+     * Births while one announcement waits join it, so a flood of them costs one announcement.
+     */
+    void onBirth(byte[] payload) {
+        String text = new String(payload, StandardCharsets.UTF_8).strip();
+        if (enabled && !stopping && "online".equals(text) && birthPending.compareAndSet(false, true)) {
             long delay = ThreadLocalRandom.current().nextLong(birthDelay.toMillis() + 1);
             LOG.infof("Home Assistant is online: announcing every config in %d ms", delay);
-            thread.schedule(() -> announce("birth"), delay, TimeUnit.MILLISECONDS);
+            try {
+                thread.schedule(() -> {
+                    birthPending.set(false);
+                    announce("birth");
+                }, delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                birthPending.set(false);
+            }
         }
-        return message.ack();
     }
 
-    /** The aggregator's own availability: an {@code offline} (an old connection's will) is answered with online. */
-    @Incoming("aggregator-availability")
-    public CompletionStage<Void> onOwnAvailability(Message<byte[]> message) {
-        if (enabled && !stopping && Availability.parse(message.getPayload()).orElse(null) == Availability.OFFLINE) {
-            online = false;
-            thread.execute(this::sayOnline);
-        }
-        return message.ack();
-    }
-
-    /** Home Assistant's button and switch: {@code <prefix>/aggregator/cmd/refresh|mitigation}. */
-    @Incoming("aggregator-commands")
-    public CompletionStage<Void> onCommand(Message<byte[]> message) {
-        String topic = message.getMetadata(ReceivingMqttMessageMetadata.class).map(ReceivingMqttMessageMetadata::getTopic)
-                .orElse("");
-        byte[] payload = message.getPayload();
+    /** Home Assistant's button and switch: {@code <prefix>/aggregator/cmd/refresh|mitigation}, on the ingest worker. */
+    void onCommand(String topic, byte[] payload) {
         String head = status.topics().aggregatorCommand(Command.REFRESH);
         head = head.substring(0, head.lastIndexOf('/') + 1);
         Command command = topic.startsWith(head) ? Command.fromWire(topic.substring(head.length())).orElse(null) : null;
         if (command == Command.REFRESH) {
             if (payload == null || payload.length == 0) {
-                return message.ack(); // a retained press cleared: nothing to do
+                return; // a retained press cleared: nothing to do
             }
             count("refresh", "accepted");
             LOG.info("refresh asked over MQTT (Home Assistant's button)");
@@ -200,7 +189,9 @@ public class HomeAssistantPublisher {
                     LOG.warnf("refresh asked over MQTT failed: %s", e.getMessage());
                 }
             });
-            thread.execute(this::tickSafely);
+            if (enabled) {
+                thread.execute(this::tickSafely);
+            }
         } else if (command == Command.MITIGATION) {
             String value = payload == null ? "" : new String(payload, StandardCharsets.UTF_8).strip().toUpperCase(Locale.ROOT);
             if (!value.equals(HaDiscovery.ON) && !value.equals(HaDiscovery.OFF)) {
@@ -209,23 +200,16 @@ public class HomeAssistantPublisher {
                 reject("mitigation", "mitigation is not enabled (mediawatch.mitigation.enabled=false)");
             } else {
                 count("mitigation", "accepted");
-                thread.schedule(this::tickSafely, 100, TimeUnit.MILLISECONDS);
+                if (enabled) {
+                    thread.schedule(this::tickSafely, 100, TimeUnit.MILLISECONDS);
+                }
             }
         } else {
             reject("unknown", "unknown command topic " + Text.printable(topic, 120));
         }
-        return message.ack();
     }
 
     // ---- this thread ----------------------------------------------------------------------------------------
-
-    private void sayOnline() {
-        if (stopping) {
-            return;
-        }
-        publisher.publish(status.topics().aggregatorAvailability(), Availability.ONLINE.payload(), true)
-                .whenComplete((ok, error) -> online = error == null);
-    }
 
     /** Every config, then every state, whether or not it changed. */
     private void announce(String why) {
@@ -254,9 +238,6 @@ public class HomeAssistantPublisher {
     void tick() {
         if (stopping) {
             return;
-        }
-        if (!online) {
-            sayOnline();
         }
         HaDiscovery.Plan plan = plan();
         long now = System.nanoTime();

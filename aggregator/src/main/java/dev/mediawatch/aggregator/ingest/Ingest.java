@@ -31,7 +31,7 @@ public final class Ingest {
 
     private static final Logger LOG = Logger.getLogger(Ingest.class);
     /** The {@code kind} label of Home Assistant discovery configs. */
-    static final String HOMEASSISTANT = "homeassistant";
+    public static final String HOMEASSISTANT = "homeassistant";
 
     private final Topics topics;
     private final HostRegistry registry;
@@ -41,6 +41,7 @@ public final class Ingest {
     private final Runnable changed;
     private final Map<Topics.Kind, Counter> received = new EnumMap<>(Topics.Kind.class);
     private final Counter discoveryReceived;
+    private final Counter ignored;
     private final Map<String, LogThrottle> throttles = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
 
@@ -67,11 +68,18 @@ public final class Ingest {
         }
         discoveryReceived = Counter.builder("mediawatch_ingest_received_total").tag("kind", HOMEASSISTANT)
                 .description("messages accepted, by topic kind").register(meters);
+        ignored = Counter.builder("mediawatch_ingest_ignored_total")
+                .description("messages on the aggregator's own topics that the per-host filters also match").register(meters);
     }
 
     /** One message from an agent topic; never throws. */
     public void accept(String topic, byte[] payload) {
         Optional<Topics.Ref> ref = topics.parse(topic);
+        if (ref.isEmpty() && topics.isReserved(topic)) {
+            // The aggregator's own topics (its availability, Home Assistant state) match the per-host filters too.
+            ignored.increment();
+            return;
+        }
         if (ref.isEmpty()) {
             // Only the contract's filters are subscribed, so this is a host level that is not a valid id.
             reject(guessKind(topic), RejectReason.BAD_TOPIC, "topic '" + Text.printable(topic, 120) + "' is not part of the contract");

@@ -1,70 +1,38 @@
 package dev.mediawatch.aggregator.ingest;
 
-import java.util.concurrent.CompletionStage;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
+import dev.mediawatch.aggregator.config.AggregatorConfig;
 import dev.mediawatch.aggregator.status.StatusService;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+import dev.mediawatch.contract.Topics;
+import dev.mediawatch.runtime.mqtt.Inbox;
+import dev.mediawatch.runtime.mqtt.MqttSession;
+import io.quarkus.runtime.StartupEvent;
 
 /**
- * The MQTT side of ingest: one channel per per-host topic kind (filters from the contract, see
- * DerivedConfigFactory). Runs on the event loop; the work is parsing and a map update, nothing blocks.
+ * The MQTT side of ingest: one subscription per per-host topic kind (filters from the contract) and one for Home
+ * Assistant's discovery configs (gate D110), each feeding a lane of the ingest inbox. The retained snapshots
+ * (availability, state, mounts, io, activity, discovery configs) keep only their newest message per topic while
+ * they wait; events wait in order, a bounded number per host. The event loop only hands messages over; contract
+ * checks and JSON decoding run on the inbox's worker ({@link Ingest}).
  */
-@ApplicationScoped
+@Singleton
 public class MqttIngest {
 
-    private final StatusService status;
-
-    public MqttIngest(StatusService status) {
-        this.status = status;
-    }
-
-    @Incoming("availability-in")
-    public CompletionStage<Void> availability(Message<byte[]> message) {
-        return accept(message);
-    }
-
-    @Incoming("state-in")
-    public CompletionStage<Void> state(Message<byte[]> message) {
-        return accept(message);
-    }
-
-    @Incoming("events-in")
-    public CompletionStage<Void> events(Message<byte[]> message) {
-        return accept(message);
-    }
-
-    @Incoming("mounts-in")
-    public CompletionStage<Void> mounts(Message<byte[]> message) {
-        return accept(message);
-    }
-
-    @Incoming("io-in")
-    public CompletionStage<Void> io(Message<byte[]> message) {
-        return accept(message);
-    }
-
-    @Incoming("activity-in")
-    public CompletionStage<Void> activity(Message<byte[]> message) {
-        return accept(message);
-    }
-
-    @Incoming("homeassistant-in")
-    public CompletionStage<Void> homeassistant(Message<byte[]> message) {
-        String topic = message.getMetadata(ReceivingMqttMessageMetadata.class)
-                .map(ReceivingMqttMessageMetadata::getTopic).orElse(null);
-        status.ingest().discovery(topic, message.getPayload());
-        return message.ack();
-    }
-
-    private CompletionStage<Void> accept(Message<byte[]> message) {
-        String topic = message.getMetadata(ReceivingMqttMessageMetadata.class)
-                .map(ReceivingMqttMessageMetadata::getTopic).orElse(null);
-        status.ingest().accept(topic, message.getPayload());
-        return message.ack();
+    /** The ingest lane of each kind: its metric label is the kind's level. */
+    void onStart(@Observes StartupEvent event, MqttSession session, Inbox inbox, StatusService status,
+            AggregatorConfig config) {
+        Ingest ingest = status.ingest();
+        Topics topics = status.topics();
+        for (Topics.Kind kind : Topics.Kind.values()) {
+            Inbox.Lane lane = kind == Topics.Kind.EVENTS
+                    ? inbox.lane(kind.level(), Inbox.Mode.QUEUE, config.ingest().eventsPerHost(), ingest::accept)
+                    : inbox.lane(kind.level(), Inbox.Mode.LATEST, 1, ingest::accept);
+            session.subscribe(topics.filter(kind), (topic, payload, retained) -> lane.offer(topic, payload));
+        }
+        Inbox.Lane discovery = inbox.lane(Ingest.HOMEASSISTANT, Inbox.Mode.LATEST, 1, ingest::discovery);
+        session.subscribe(config.homeassistant().discoveryPrefix() + "/#",
+                (topic, payload, retained) -> discovery.offer(topic, payload));
     }
 }

@@ -18,7 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
-import dev.mediawatch.aggregator.publish.MqttPublisher;
+import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.aggregator.status.StatusService;
 import dev.mediawatch.contract.Command;
 import dev.mediawatch.contract.CommandRequest;
@@ -51,12 +51,12 @@ public class RefreshService {
     }
 
     private final StatusService status;
-    private final MqttPublisher publisher;
+    private final MqttSession publisher;
     private final long timeoutMs;
     private final Clock clock = Clock.systemUTC();
     private final AtomicReference<Inflight> current = new AtomicReference<>();
 
-    public RefreshService(StatusService status, MqttPublisher publisher, AggregatorConfig config) {
+    public RefreshService(StatusService status, MqttSession publisher, AggregatorConfig config) {
         this.status = status;
         this.publisher = publisher;
         this.timeoutMs = config.refresh().timeout().toMillis();

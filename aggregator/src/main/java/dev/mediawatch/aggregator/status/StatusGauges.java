@@ -5,7 +5,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-import dev.mediawatch.aggregator.config.Gauges;
+import dev.mediawatch.runtime.metrics.Gauges;
 import dev.mediawatch.contract.AlertSeverity;
 import dev.mediawatch.contract.Check;
 import dev.mediawatch.contract.HostHealth;

@@ -25,7 +25,7 @@ import dev.mediawatch.aggregator.config.AggregatorConfig;
 import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
 import dev.mediawatch.aggregator.drift.MountLock;
 import dev.mediawatch.aggregator.ingest.Ingest;
-import dev.mediawatch.aggregator.publish.MqttPublisher;
+import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostId;
@@ -105,7 +105,7 @@ public class StatusService {
     private final StatusBuilder builder;
     private final Ingest ingest;
     private final Topics topics;
-    private final MqttPublisher publisher;
+    private final MqttSession publisher;
     private final AggregatorConfig config;
     private final Clock clock = Clock.systemUTC();
     private final StatusGauges gauges;
@@ -129,7 +129,7 @@ public class StatusService {
     private long lastPublishNanos;
 
     public StatusService(AggregatorConfig config, MeterRegistry meters, ServiceCatalogue catalogue,
-            MqttPublisher publisher) {
+            MqttSession publisher) {
         this.config = config;
         this.publisher = publisher;
         try {

@@ -293,6 +293,24 @@ class IngestFuzzTest {
     }
 
     @Test
+    void theAggregatorsOwnTopics_matchTheHostFilters_butAreNeitherAHostNorRefused() {
+        Rig rig = new Rig(ContractJson.MAX_PAYLOAD_BYTES);
+        long version = rig.registry.version();
+        // <prefix>/+/availability matches the aggregator's own availability, <prefix>/+/state a reserved "ha" level.
+        rig.ingest.accept(TOPICS.aggregatorAvailability(), Availability.ONLINE.payload());
+        rig.ingest.accept(TOPICS.aggregatorAvailability(), Availability.OFFLINE.payload());
+        rig.ingest.accept(TOPICS.prefix() + "/ha/state", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(rig.sum(REJECTED)).isZero();
+        assertThat(rig.sum(RECEIVED)).isZero();
+        assertThat(rig.meters.find("mediawatch_ingest_ignored_total").counter().count()).isEqualTo(3.0);
+        assertThat(rig.registry.version()).isEqualTo(version);
+        assertThat(rig.registry.host(HostId.of("aggregator"))).isNull();
+        // A host level that is not reserved but not a valid id is still refused.
+        rig.ingest.accept(TOPICS.prefix() + "/Not_A_Host/state", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(rig.count(REJECTED, "state", "bad-topic")).isEqualTo(1.0);
+    }
+
+    @Test
     void payloadSizeLimitIsConfigurable() throws Exception {
         // A valid state of 2,000 bytes (trailing whitespace is allowed after a JSON object).
         HostState big = goodState(DL);

@@ -1,4 +1,4 @@
-package dev.mediawatch.aggregator.config;
+package dev.mediawatch.runtime.metrics;
 
 import java.util.function.ToDoubleFunction;
 
@@ -24,5 +24,16 @@ public final class Gauges {
             registry.remove(old);
         }
         Gauge.builder(name, owner, value).tags(tags).description(description).register(registry);
+    }
+
+    /** The same for a counter read from its owner (a {@code FunctionCounter}). */
+    public static <T> void replaceCounter(MeterRegistry registry, String name, String description, T owner,
+            ToDoubleFunction<T> value) {
+        Meter old = registry.find(name).functionCounter();
+        if (old != null) {
+            registry.remove(old);
+        }
+        io.micrometer.core.instrument.FunctionCounter.builder(name, owner, value).description(description)
+                .register(registry);
     }
 }

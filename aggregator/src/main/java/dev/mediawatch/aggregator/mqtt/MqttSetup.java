@@ -1,0 +1,113 @@
+package dev.mediawatch.aggregator.mqtt;
+
+import java.time.Duration;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.status.StatusService;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.Topics;
+import dev.mediawatch.mqtt.MqttConnectionSecurity;
+import dev.mediawatch.runtime.Fatal;
+import dev.mediawatch.runtime.mqtt.Inbox;
+import dev.mediawatch.runtime.mqtt.MqttSession;
+import dev.mediawatch.runtime.mqtt.MqttSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * The aggregator's one MQTT session and the inbox its subscriptions feed. The session's presence is
+ * {@code <prefix>/aggregator/availability} (Home Assistant's entities list it in their availability): online on every
+ * connect and every 30 s, the last will says offline. Connects after the embedded broker has started; says offline
+ * and disconnects first thing on the way out.
+ */
+public class MqttSetup {
+
+    /** How often the aggregator says online again (and checks that its subscriptions deliver). */
+    static final Duration PRESENCE_INTERVAL = Duration.ofSeconds(30);
+    static final int KEEP_ALIVE_SECONDS = 30;
+
+    @Produces
+    @Singleton
+    MqttSession session(AggregatorConfig config, Vertx vertx, MeterRegistry meters) {
+        return new MqttSession(vertx, settings(config.mqtt(), config.topicPrefix()), meters);
+    }
+
+    /** The settings, checked; a mistake stops startup naming the key. */
+    static MqttSettings settings(AggregatorConfig.Mqtt mqtt, String topicPrefix) {
+        MqttConnectionSecurity security = MqttConnectionSecurity.resolve("mediawatch.mqtt", mqtt.password(),
+                mqtt.passwordFile(), mqtt.tls(), mqtt.caFile());
+        if (security.tls() && mqtt.host().isEmpty()) {
+            throw new IllegalArgumentException("mediawatch.mqtt.tls is true but mediawatch.mqtt.host is not set: the "
+                    + "embedded broker speaks plain MQTT on loopback only; set mediawatch.mqtt.host to a TLS broker");
+        }
+        if (mqtt.maxInFlight() < 1 || mqtt.maxInFlight() > 65_535) {
+            throw new IllegalArgumentException("mediawatch.mqtt.max-in-flight must be 1-65535, was " + mqtt.maxInFlight());
+        }
+        if (mqtt.sendQueue() < 1) {
+            throw new IllegalArgumentException("mediawatch.mqtt.send-queue must be at least 1, was " + mqtt.sendQueue());
+        }
+        Topics topics = Topics.withPrefix(topicPrefix);
+        return MqttSettings.of(mqtt.host().orElse("127.0.0.1"), mqtt.port(), mqtt.clientId(), mqtt.username(), security,
+                KEEP_ALIVE_SECONDS, mqtt.maxInFlight(), topics.aggregatorAvailability(), PRESENCE_INTERVAL)
+                .withQueue(mqtt.sendQueue(), MqttSettings.DEFAULT_MAX_QUEUED_BYTES);
+    }
+
+    /**
+     * Everything the aggregator subscribes to goes through this inbox: one worker ({@code mediawatch-ingest}) reads
+     * messages in turn, source by source. A host the registry knows is trusted.
+     */
+    @Produces
+    @Singleton
+    Inbox ingestInbox(AggregatorConfig config, StatusService status, MqttSession session, MeterRegistry meters) {
+        AggregatorConfig.Ingest ingest = config.ingest();
+        if (ingest.maxPendingTopics() < 8 || ingest.maxPendingBytes() < 1024 * 1024 || ingest.eventsPerHost() < 1) {
+            throw new IllegalArgumentException("mediawatch.ingest: max-pending-topics must be at least 8, "
+                    + "max-pending-bytes at least 1048576 and events-per-host at least 1");
+        }
+        String hostPrefix = status.topics().prefix() + "/";
+        String discoveryPrefix = config.homeassistant().discoveryPrefix() + "/";
+        Inbox inbox = new Inbox("ingest", topic -> sourceOf(topic, hostPrefix, discoveryPrefix), source -> {
+            if (source.equals(HOMEASSISTANT) || source.equals("aggregator")) {
+                return true;
+            }
+            return HostId.isValid(source) && status.registry().host(HostId.of(source)) != null;
+        }, new Inbox.Limits(ingest.maxPendingTopics(), Math.max(1, ingest.maxPendingTopics() / 8), ingest.maxPendingBytes(),
+                Duration.ofSeconds(60)), meters, () -> Fatal.exit("the ingest worker cannot go on"));
+        session.watch(inbox);
+        return inbox;
+    }
+
+    static final String HOMEASSISTANT = "homeassistant";
+
+    /** The source a topic names, as a bounded metric label: its host level, or what else it is. */
+    static String sourceOf(String topic, String hostPrefix, String discoveryPrefix) {
+        if (topic.startsWith(hostPrefix)) {
+            int end = topic.indexOf('/', hostPrefix.length());
+            String level = topic.substring(hostPrefix.length(), end < 0 ? topic.length() : end);
+            return HostId.isValid(level) ? level : "invalid";
+        }
+        if (topic.startsWith(discoveryPrefix)) {
+            return HOMEASSISTANT;
+        }
+        return "other";
+    }
+
+    /** After the embedded broker (priority 10) and after every subscriber has registered (default priority). */
+    void onStart(@Observes @Priority(3000) StartupEvent event, MqttSession session, Inbox inbox) {
+        inbox.start();
+        session.start();
+    }
+
+    /** First on the way out: offline said and the connection closed while the embedded broker still runs. */
+    void onStop(@Observes @Priority(1) ShutdownEvent event, MqttSession session, Inbox inbox) {
+        session.stop(Duration.ofSeconds(2));
+        inbox.close();
+    }
+}
