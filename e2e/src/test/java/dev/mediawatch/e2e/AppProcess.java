@@ -71,7 +71,11 @@ final class AppProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the apps first (./mvnw verify does)");
         }
         Files.createDirectories(workDir);
+        // A name started again in the same directory gets a log of its own: LogAuditIT reads every run's.
         Path log = workDir.resolve(name + ".log");
+        for (int n = 2; Files.exists(log); n++) {
+            log = workDir.resolve(name + "-" + n + ".log");
+        }
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-jar", jar.toString()));
@@ -79,7 +83,30 @@ final class AppProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-        return new AppProcess(name, pb.start(), log, httpPort);
+        AppProcess app = new AppProcess(name, pb.start(), log, httpPort);
+        record("app", log);
+        return app;
+    }
+
+    /**
+     * Every packaged app's log is listed in {@code <work>/app-logs.txt}, for {@link LogAuditIT}: "app PATH" when it
+     * starts, "expected-failure PATH" when the test meant it to fail at startup (a bad configuration on purpose).
+     */
+    static final Path LOGS_MANIFEST = Path.of(System.getProperty("mediawatch.e2e.work", "target/e2e")).resolve("app-logs.txt");
+
+    private static synchronized void record(String kind, Path log) throws IOException {
+        Files.createDirectories(LOGS_MANIFEST.getParent());
+        Files.writeString(LOGS_MANIFEST, kind + " " + log.toAbsolutePath() + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Waits for an app that is meant to stop at startup (a bad configuration on purpose) to exit; its exit code. Its
+     * log's startup error is expected, not a bug ({@link LogAuditIT}).
+     */
+    int awaitStartupFailure(Duration timeout) throws InterruptedException, IOException {
+        record("expected-failure", log);
+        return awaitExit(timeout);
     }
 
     long pid() {

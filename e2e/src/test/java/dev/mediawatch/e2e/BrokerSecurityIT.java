@@ -364,7 +364,7 @@ class BrokerSecurityIT {
         Map<String, String> env = agentEnv("127.0.0.1", ca);
         env.put("MEDIAWATCH_MQTT_PASSWORD", PASSWORDS.get(STREAMING));
         try (AppProcess bad = AppProcess.start("agent-both-passwords", app("agent"), dir, Ports.free(), env)) {
-            assertThat(bad.awaitExit(WAIT)).isNotZero();
+            assertThat(bad.awaitStartupFailure(WAIT)).isNotZero();
             assertThat(bad.output()).contains("mediawatch.mqtt.password and mediawatch.mqtt.password-file are both set")
                     .doesNotContain(PASSWORDS.get(STREAMING)).doesNotContain(PASSWORDS.get(DOWNLOAD));
         }
@@ -372,7 +372,7 @@ class BrokerSecurityIT {
         Path missing = dir.resolve("no-such-password");
         env.put("MEDIAWATCH_MQTT_PASSWORD_FILE", missing.toString());
         try (AppProcess bad = AppProcess.start("agent-missing-password-file", app("agent"), dir, Ports.free(), env)) {
-            assertThat(bad.awaitExit(WAIT)).isNotZero();
+            assertThat(bad.awaitStartupFailure(WAIT)).isNotZero();
             assertThat(bad.output()).contains("mediawatch.mqtt.password-file: cannot read " + missing + " (NoSuchFileException)");
         }
     }

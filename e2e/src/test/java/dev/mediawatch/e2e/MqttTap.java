@@ -34,6 +34,7 @@ final class MqttTap implements AutoCloseable {
     private final Process process;
     private final Map<String, byte[]> last = new ConcurrentHashMap<>();
     private final Map<String, Long> arrived = new ConcurrentHashMap<>();
+    private final Map<String, Long> arrivedNanos = new ConcurrentHashMap<>();
     private final List<Received> all = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
 
@@ -69,6 +70,11 @@ final class MqttTap implements AutoCloseable {
         return arrived.getOrDefault(topic, 0L);
     }
 
+    /** When ({@link System#nanoTime()}) the topic's last message arrived; null when none did. */
+    Long arrivedNanos(String topic) {
+        return arrivedNanos.get(topic);
+    }
+
     long sequence() {
         return sequence.get();
     }
@@ -92,6 +98,7 @@ final class MqttTap implements AutoCloseable {
                 long n = sequence.incrementAndGet();
                 last.put(topic, payload);
                 arrived.put(topic, n);
+                arrivedNanos.put(topic, System.nanoTime());
                 all.add(new Received(n, topic, payload));
             }
         } catch (IOException | IllegalArgumentException e) {

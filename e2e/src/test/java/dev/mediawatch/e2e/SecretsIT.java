@@ -172,7 +172,7 @@ class SecretsIT {
                 "MEDIAWATCH_TOPIC_PREFIX", PREFIX + "-bad",
                 "MEDIAWATCH_API_TOKEN", secret("both-set-token"),
                 "MEDIAWATCH_API_TOKEN_FILE", twoLines.toString()));
-        assertThat(bad.awaitExit(WAIT)).isNotZero();
+        assertThat(bad.awaitStartupFailure(WAIT)).isNotZero();
         assertThat(bad.output()).contains("mediawatch.api.token and mediawatch.api.token-file are both set");
         seen.put("bad aggregator", bad.output());
         AppProcess badAgent = AppProcess.start("agent-bad-secret", app("agent"), WORK, Ports.free(), Map.of(
@@ -181,7 +181,7 @@ class SecretsIT {
                 "MEDIAWATCH_TOPIC_PREFIX", PREFIX + "-bad",
                 "MEDIAWATCH_HOST_ID", DL,
                 "MEDIAWATCH_MQTT_PASSWORD_FILE", twoLines.toString()));
-        assertThat(badAgent.awaitExit(WAIT)).isNotZero();
+        assertThat(badAgent.awaitStartupFailure(WAIT)).isNotZero();
         assertThat(badAgent.output()).contains(twoLines.toString());
         seen.put("bad agent", badAgent.output());
 

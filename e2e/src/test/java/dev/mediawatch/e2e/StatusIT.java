@@ -229,7 +229,7 @@ class StatusIT {
         Map<String, String> env = new HashMap<>(aggregatorEnv);
         env.put("MEDIAWATCH_CATALOGUE", bad.toString());
         try (AppProcess p = AppProcess.start("aggregator-bad-catalogue", app("aggregator"), WORK, Ports.free(), env)) {
-            assertThat(p.awaitExit(WAIT)).isNotZero();
+            assertThat(p.awaitStartupFailure(WAIT)).isNotZero();
             assertThat(p.output()).contains(bad + ":4:");
         }
     }

@@ -147,7 +147,7 @@ class WalkingSkeletonIT {
         Map<String, String> env = Map.of("MEDIAWATCH_HOST_ID", "Not A Slug", "MEDIAWATCH_MQTT_PORT", "1");
         try (AppProcess bad = AppProcess.start("agent-bad-config", Path.of(System.getProperty("mediawatch.agent.app")),
                 WORK, Ports.free(), env)) {
-            assertThat(bad.awaitExit(WAIT)).isNotZero();
+            assertThat(bad.awaitStartupFailure(WAIT)).isNotZero();
             assertThat(bad.output()).contains("mediawatch.host-id").contains("invalid host id");
         }
     }
@@ -168,7 +168,7 @@ class WalkingSkeletonIT {
                 catalogue.toString(), "MEDIAWATCH_MQTT_PORT", "1");
         try (AppProcess bad = AppProcess.start("agent-bad-catalogue", Path.of(System.getProperty("mediawatch.agent.app")),
                 WORK, Ports.free(), env)) {
-            assertThat(bad.awaitExit(WAIT)).isNotZero();
+            assertThat(bad.awaitStartupFailure(WAIT)).isNotZero();
             assertThat(bad.output()).contains(catalogue + ":5: port clash on download-stack: 'qbittorrent' publishes port 8080");
         }
     }
