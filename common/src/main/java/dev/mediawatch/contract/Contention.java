@@ -19,11 +19,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                    this window, before the raise and clear times are applied
  * @param watching    somebody is playing something
  * @param evidence    the signals behind it
+ * @param thresholds  one line on the thresholds in force: learned from calm, or still learning and for how long
+ *                    (e.g. {@code learning from calm, 3 of 7 learned; the least-learned has 23 min of 1 h}); absent
+ *                    when the detector has no host to learn from
  */
 @JsonPropertyOrder({ "schema", "version", "timestamp", "score", "pressure", "degradation", "state", "watching",
-        "evidence" })
+        "evidence", "thresholds" })
 public record Contention(String schema, int version, Instant timestamp, int score, int pressure, int degradation,
-        String state, boolean watching, StutterEvidence evidence) {
+        String state, boolean watching, StutterEvidence evidence, String thresholds) {
 
     public static final String CALM = "calm";
     public static final String DOWNLOADING = "downloading";
@@ -42,6 +45,11 @@ public record Contention(String schema, int version, Instant timestamp, int scor
     public static Contention of(Instant timestamp, int score, int pressure, int degradation, String state,
             boolean watching, StutterEvidence evidence) {
         return new Contention(Schema.CONTENTION.id(), Schema.CONTENTION.version(), timestamp, score, pressure,
-                degradation, state, watching, evidence);
+                degradation, state, watching, evidence, null);
+    }
+
+    /** The same window with the line on thresholds. */
+    public Contention withThresholds(String line) {
+        return new Contention(schema, version, timestamp, score, pressure, degradation, state, watching, evidence, line);
     }
 }

@@ -137,6 +137,11 @@ public final class ContractJson {
         return read(payload, Schema.INCIDENTS, IncidentList.class, 4 * MAX_PAYLOAD_BYTES);
     }
 
+    /** Reads the learned baselines ({@code GET /api/baselines}). */
+    public static BaselineReport readBaselines(byte[] payload) throws PayloadRejected {
+        return read(payload, Schema.BASELINES, BaselineReport.class, 8 * MAX_PAYLOAD_BYTES);
+    }
+
     /** Reads a command request; an empty payload is a request without id. */
     public static CommandRequest readCommand(byte[] payload, Command topicCommand) throws PayloadRejected {
         if (payload == null || payload.length == 0) {

@@ -20,7 +20,8 @@ public enum Schema {
     THROTTLE("mediawatch.throttle", 1),
     CONTENTION("mediawatch.contention", 1),
     ALERT("mediawatch.alert", 1),
-    INCIDENTS("mediawatch.incidents", 1);
+    INCIDENTS("mediawatch.incidents", 1),
+    BASELINES("mediawatch.baselines", 1);
 
     private final String id;
     private final int version;

@@ -20,11 +20,19 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param bufferedSeconds how far the transcode is ahead of the playback position; absent when unknown
  * @param transcodeBehind the transcoder does not keep up (below the media's frame rate with little buffered);
  *                        absent when not transcoding or when it cannot be told
+ * @param stalled         playing (not paused), and its position advanced less than the configured share of the time
+ *                        that passed over the judging span: the stream is stuck; absent when not judged (paused, just
+ *                        started, seeking, a new item, a playback rate other than 1, a source without positions)
+ * @param silent          playing, and the server has not heard from the client for longer than the configured time (a
+ *                        client stuck buffering may stop reporting); absent when it cannot be told
+ * @param advanceRatio    how far the position advanced over the judging span, per second that passed (1.0 plays at
+ *                        speed, 0 stands still), to two decimals; absent when not judged
  */
 @JsonPropertyOrder({ "source", "id", "user", "title", "client", "paused", "playMethod", "transcodeFps", "mediaFps",
-        "bufferedSeconds", "transcodeBehind" })
+        "bufferedSeconds", "transcodeBehind", "stalled", "silent", "advanceRatio" })
 public record StreamSession(String source, String id, String user, String title, String client, boolean paused,
-        String playMethod, Double transcodeFps, Double mediaFps, Double bufferedSeconds, Boolean transcodeBehind) {
+        String playMethod, Double transcodeFps, Double mediaFps, Double bufferedSeconds, Boolean transcodeBehind,
+        Boolean stalled, Boolean silent, Double advanceRatio) {
 
     public static final String DIRECT_PLAY = "direct-play";
     public static final String DIRECT_STREAM = "direct-stream";
@@ -34,7 +42,25 @@ public record StreamSession(String source, String id, String user, String title,
         Objects.requireNonNull(source, "source");
     }
 
+    /** A session whose playback was not judged for stalls (Navidrome, or before the first judgement). */
+    public StreamSession(String source, String id, String user, String title, String client, boolean paused,
+            String playMethod, Double transcodeFps, Double mediaFps, Double bufferedSeconds, Boolean transcodeBehind) {
+        this(source, id, user, title, client, paused, playMethod, transcodeFps, mediaFps, bufferedSeconds,
+                transcodeBehind, null, null, null);
+    }
+
     public boolean transcoding() {
         return TRANSCODE.equals(playMethod);
+    }
+
+    /** Playing, and either stuck or not heard from: the stall the detector counts. */
+    public boolean stalledOrSilent() {
+        return !paused && (Boolean.TRUE.equals(stalled) || Boolean.TRUE.equals(silent));
+    }
+
+    /** The same session with the stall judgement. */
+    public StreamSession judged(Boolean isStalled, Boolean isSilent, Double ratio) {
+        return new StreamSession(source, id, user, title, client, paused, playMethod, transcodeFps, mediaFps,
+                bufferedSeconds, transcodeBehind, isStalled, isSilent, ratio);
     }
 }

@@ -47,7 +47,7 @@ class ContractDocTest {
             HostSummary.class, ServiceProbe.class, HostMounts.class, MountState.class, NfsOptions.class,
             MountSpace.class, NfsStats.class, NfsOpStats.class, HostIo.class, HostPressure.class, Pressure.class,
             PressureLine.class, DiskIo.class, ContainerIo.class, HostActivity.class, ActivitySource.class,
-            StreamSession.class, DownloadQueue.class, TorrentTransfer.class, PostProcessor.class, ThrottleState.class,
+            StreamSession.class, BaselineReport.class, SignalBaseline.class, DownloadQueue.class, TorrentTransfer.class, PostProcessor.class, ThrottleState.class,
             DownloadLimits.class, ThrottleRequest.class, Contention.class, StutterEvidence.class, SignalValue.class,
             AlertState.class, Incident.class, IncidentAction.class, IncidentList.class })
     void everyRecordField_isDocumented_andNothingElse(Class<?> record) {
@@ -63,7 +63,7 @@ class ContractDocTest {
         assertThat(examples.keySet()).containsExactlyInAnyOrder(Schema.HOST_STATE.id(), Schema.HOST_EVENT.id(),
                 Schema.COMMAND.id(), Schema.STATUS.id(), Schema.HOST_MOUNTS.id(), Schema.HOST_IO.id(),
                 Schema.REFRESH.id(), Schema.HOST_ACTIVITY.id(), Schema.THROTTLE.id(), Schema.CONTENTION.id(),
-                Schema.ALERT.id(), Schema.INCIDENTS.id());
+                Schema.ALERT.id(), Schema.INCIDENTS.id(), Schema.BASELINES.id());
         for (Map.Entry<String, String> e : examples.entrySet()) {
             byte[] json = e.getValue().getBytes(StandardCharsets.UTF_8);
             JsonNode tree = ContractJson.mapper().readTree(json);
@@ -81,6 +81,7 @@ class ContractDocTest {
                 case "mediawatch.contention" -> ContractJson.readContention(json);
                 case "mediawatch.alert" -> ContractJson.readAlert(json);
                 case "mediawatch.incidents" -> ContractJson.readIncidents(json);
+                case "mediawatch.baselines" -> ContractJson.readBaselines(json);
                 default -> throw new AssertionError(e.getKey());
             };
             assertThat(new String(ContractJson.write(decoded), StandardCharsets.UTF_8))

@@ -31,6 +31,9 @@ import dev.mediawatch.contract.TorrentTransfer;
  * qBittorrent; absent ones are skipped), takes the post-processing containers' state and disk activity from
  * what the agent already collects (the engine snapshot and the host's container I/O), adds the throttle's
  * state, and builds the {@link HostActivity}. A source whose state changed is an event ({@code source.state}).
+ * Jellyfin's sessions are judged for stalls by the collector's own {@link PlaybackTracker}, which follows them
+ * from one collection to the next; a Jellyfin poll that fails leaves its tracks as they are (nothing was seen, so
+ * no session is known to have ended).
  *
  * <p>Plain Java with an injectable clock. Blocking (the API calls, each bounded by its client's timeout): one
  * caller at a time, the activity thread.
@@ -55,16 +58,18 @@ public final class ActivityCollector {
     private final Supplier<ThrottleState> throttle;
     private final java.util.function.Consumer<HostEvent> events;
     private final Map<String, SourceState> lastStates = new HashMap<>();
+    private final PlaybackTracker playback;
 
     /**
      * @param containers the engine's last snapshot, or null before the first
      * @param io         the host's last I/O sample, or null before the first
      * @param throttle   the throttle's state to publish, or null where the host cannot throttle
      * @param events     where {@code source.state} events go (must not block)
+     * @param stall      the thresholds Jellyfin's sessions are judged for stalls with
      */
-    public ActivityCollector(HostId host, Clock clock, Clients clients, List<String> postProcessing,
+    ActivityCollector(HostId host, Clock clock, Clients clients, List<String> postProcessing,
             Supplier<HostState> containers, Supplier<HostIo> io, Supplier<ThrottleState> throttle,
-            java.util.function.Consumer<HostEvent> events) {
+            java.util.function.Consumer<HostEvent> events, PlaybackTracker.Settings stall) {
         this.host = Objects.requireNonNull(host, "host");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.clients = Objects.requireNonNull(clients, "clients");
@@ -73,16 +78,18 @@ public final class ActivityCollector {
         this.io = Objects.requireNonNull(io, "io");
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.events = Objects.requireNonNull(events, "events");
+        this.playback = new PlaybackTracker(stall);
     }
 
     public HostActivity collect() {
         List<ActivitySource> sources = new ArrayList<>(4);
         List<StreamSession> sessions = new ArrayList<>();
         if (clients.jellyfin() != null) {
-            Poll<List<StreamSession>> p = clients.jellyfin().sessions();
+            Poll<List<JellyfinSession>> p = clients.jellyfin().poll();
             sources.add(p.source());
             if (p.value() != null) {
-                sessions.addAll(p.value());
+                // Timed when the answer came: the tracker's silence is measured on the agent's clock.
+                sessions.addAll(playback.judge(p.value(), clock.instant()));
             }
         }
         if (clients.navidrome() != null) {

@@ -67,6 +67,7 @@ public class ActivityWatch {
     private final Config mpConfig;
     private final Duration interval;
     private final Duration timeout;
+    private final PlaybackTracker.Settings stall;
     private final boolean throttleAllowed;
     private final LogThrottle failureLog = new LogThrottle(Duration.ofMinutes(1));
 
@@ -102,6 +103,8 @@ public class ActivityWatch {
             throw new IllegalArgumentException("mediawatch.activity.interval: " + interval
                     + " must be longer than mediawatch.activity.timeout (" + timeout + ")");
         }
+        AgentConfig.Stall s = config.activity().stall();
+        this.stall = stallSettings(interval, s.span(), s.minAdvance(), s.silentAfter());
         this.throttleAllowed = config.throttle().allowed().orElse("download".equals(identity.role()));
     }
 
@@ -130,11 +133,13 @@ public class ActivityWatch {
                 new ThrottleStore(config.throttle().stateFile()), clock, throttleAllowed, events::event);
         Throttle t = throttle;
         collector = new ActivityCollector(identity.host(), clock, clients, postProcessing, containers::current,
-                host::currentIo, () -> publishThrottle(t.state()) ? t.state() : null, events::event);
+                host::currentIo, () -> publishThrottle(t.state()) ? t.state() : null, events::event, stall);
 
-        LOG.infof("activity sources: %s; throttle %s (state file %s); every %s, API timeout %s",
+        LOG.infof("activity sources: %s; throttle %s (state file %s); every %s, API timeout %s; playback stalls "
+                + "judged over %s (min advance %s, silent after %s)",
                 describe(jellyfinUrl, navidromeUrl, sabnzbdUrl, qbittorrentUrl),
-                throttleAllowed ? "allowed" : "not allowed", config.throttle().stateFile(), interval, timeout);
+                throttleAllowed ? "allowed" : "not allowed", config.throttle().stateFile(), interval, timeout,
+                human(stall.span()), stall.minAdvance(), human(stall.silentAfter()));
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "mediawatch-activity");
             th.setDaemon(true);
@@ -149,6 +154,36 @@ public class ActivityWatch {
             LOG.info("no activity source configured and throttling not allowed: no activity is published");
         }
         thread.scheduleWithFixedDelay(() -> guarded("throttle tick", throttle::tick), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The {@code mediawatch.activity.stall.*} thresholds, checked against the poll interval: a span needs at
+     * least two polls (and 10 s: a player posts about every 10 s), and silence must outlast one poll, else a
+     * check-in between two polls would count as one missed.
+     */
+    static PlaybackTracker.Settings stallSettings(Duration interval, Duration span, double minAdvance,
+            Duration silentAfter) {
+        Duration minSpan = interval.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? interval.multipliedBy(2)
+                : Duration.ofSeconds(10);
+        if (span.compareTo(minSpan) < 0) {
+            throw new IllegalArgumentException("mediawatch.activity.stall.span: " + human(span)
+                    + " is too short; use at least " + human(minSpan) + " (twice mediawatch.activity.interval, "
+                    + human(interval) + ", and at least 10s)");
+        }
+        if (!(minAdvance > 0 && minAdvance < 1)) {
+            throw new IllegalArgumentException("mediawatch.activity.stall.min-advance: " + minAdvance
+                    + " is not a share between 0 and 1 (both excluded), e.g. 0.5");
+        }
+        if (silentAfter.compareTo(interval) <= 0) {
+            throw new IllegalArgumentException("mediawatch.activity.stall.silent-after: " + human(silentAfter)
+                    + " must be longer than mediawatch.activity.interval (" + human(interval) + ")");
+        }
+        return new PlaybackTracker.Settings(span, minAdvance, silentAfter);
+    }
+
+    /** {@code 20s} or {@code 1500ms}, as the configuration is written. */
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** Whether the throttle belongs in the snapshot: where it can throttle, or while it holds or held limits. */

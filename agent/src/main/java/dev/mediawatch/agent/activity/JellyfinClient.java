@@ -2,7 +2,14 @@ package dev.mediawatch.agent.activity;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +25,8 @@ import dev.mediawatch.contract.Text;
 
 /**
  * Who is watching what on Jellyfin, and whether its transcodes keep up: one {@code GET /Sessions} per poll,
- * read into {@link StreamSession}s (only sessions with a {@code NowPlayingItem}: idle clients are left out).
+ * read into {@link StreamSession}s (only sessions with a {@code NowPlayingItem}: idle clients are left out),
+ * each with the progress fields {@link PlaybackTracker} judges stalls from ({@link #poll()}).
  *
  * <p>Why: the stutter detector needs to know whether anyone is watching, and a transcode falling behind is the
  * streaming side's own sign of starvation. The transcoder's progress ({@code TranscodingInfo.CompletionPercentage},
@@ -43,6 +51,8 @@ public final class JellyfinClient {
     private static final double TICKS_PER_SECOND = 10_000_000.0;
     /** ffmpeg sometimes misdetects an average frame rate of 1000 fps (jellyfin/jellyfin#12603). */
     private static final double MAX_PLAUSIBLE_FPS = 1000.0;
+    /** Dates before this are .NET's {@code DateTime.MinValue} (0001-01-01): a check-in that never happened. */
+    private static final Instant NEVER = Instant.parse("1970-01-02T00:00:00Z");
 
     private final ApiHttp http;
     private final URI sessionsUri;
@@ -80,9 +90,20 @@ public final class JellyfinClient {
 
     /**
      * Blocking, bounded by the timeout: run it on the activity thread. Sessions that play something, as
-     * {@link StreamSession} (source {@code jellyfin}), in Jellyfin's order (most recently active first).
+     * {@link StreamSession} (source {@code jellyfin}, not judged for stalls), in Jellyfin's order (most recently
+     * active first).
      */
     public Poll<List<StreamSession>> sessions() {
+        Poll<List<JellyfinSession>> p = poll();
+        return p.value() == null ? Poll.failed(p.source())
+                : new Poll<>(p.source(), p.value().stream().map(JellyfinSession::session).toList());
+    }
+
+    /**
+     * As {@link #sessions()}, each session with its progress for {@link PlaybackTracker}. Blocking, bounded by the
+     * timeout.
+     */
+    Poll<List<JellyfinSession>> poll() {
         if (unusable != null) {
             return Poll.failed(unusable);
         }
@@ -93,12 +114,12 @@ public final class JellyfinClient {
             if (!root.isArray()) {
                 throw http.fail(SourceState.ERROR, "not a list of sessions from " + ApiHttp.where(sessionsUri));
             }
-            List<StreamSession> out = new ArrayList<>();
+            List<JellyfinSession> out = new ArrayList<>();
             for (JsonNode node : root) {
                 if (out.size() == MAX_SESSIONS) {
                     break;
                 }
-                StreamSession s = session(node);
+                JellyfinSession s = playing(node);
                 if (s != null) {
                     out.add(s);
                 }
@@ -111,6 +132,12 @@ public final class JellyfinClient {
 
     /** One SessionInfo, or null when it plays nothing (or is not an object). */
     static StreamSession session(JsonNode s) {
+        JellyfinSession playing = playing(s);
+        return playing == null ? null : playing.session();
+    }
+
+    /** One SessionInfo with its progress, or null when it plays nothing (or is not an object). */
+    static JellyfinSession playing(JsonNode s) {
         if (!s.isObject()) {
             return null;
         }
@@ -120,6 +147,10 @@ public final class JellyfinClient {
         }
         JsonNode play = s.path("PlayState");
         JsonNode transcode = s.path("TranscodingInfo");
+        return new JellyfinSession(streamSession(s, item, play, transcode), progress(s, item, play, transcode));
+    }
+
+    private static StreamSession streamSession(JsonNode s, JsonNode item, JsonNode play, JsonNode transcode) {
         boolean paused = flag(play, "IsPaused");
         String method = playMethod(text(play, "PlayMethod"));
         boolean transcoding = StreamSession.TRANSCODE.equals(method);
@@ -142,6 +173,74 @@ public final class JellyfinClient {
                 printable(title(item)), printable(client(text(s, "Client"), text(s, "DeviceName"))), paused, method,
                 transcodeFps, mediaFps, buffered,
                 TranscodePace.behind(transcoding, paused, transcodeFps, mediaFps, buffered));
+    }
+
+    /**
+     * What {@link PlaybackTracker} follows: {@code NowPlayingItem.Id}; the position the client last posted;
+     * {@code PlayState.IsPaused}, {@code PlaybackRate} (optional: Emby and some Jellyfin versions give it),
+     * {@code PlayMethod}, {@code MediaSourceId}, {@code AudioStreamIndex}, {@code SubtitleStreamIndex};
+     * {@code LastPlaybackCheckIn}; and {@code TranscodingInfo.CompletionPercentage}.
+     */
+    static PlaybackTracker.Progress progress(JsonNode s, JsonNode item, JsonNode play, JsonNode transcode) {
+        Long position = whole(play, "PositionTicks");
+        Instant checkIn = date(s, "LastPlaybackCheckIn");
+        return new PlaybackTracker.Progress(printable(text(item, "Id")),
+                posted(position, checkIn, date(s, "LastActivityDate")), flag(play, "IsPaused"),
+                number(play, "PlaybackRate"), checkIn,
+                new PlaybackTracker.StreamIdentity(printable(text(play, "PlayMethod")),
+                        printable(text(play, "MediaSourceId")), index(play, "AudioStreamIndex"),
+                        index(play, "SubtitleStreamIndex")),
+                transcode.isObject() ? number(transcode, "CompletionPercentage") : null);
+    }
+
+    /**
+     * The position the client last posted. After each post Jellyfin moves {@code PositionTicks} on by itself,
+     * one second each second while not paused, until the next post replaces it ({@code SessionInfo}'s automatic
+     * progress: an automated {@code OnPlaybackProgress} that sets {@code LastActivityDate}, never
+     * {@code LastPlaybackCheckIn}). So a player that stands still and posts the same position every 10 s shows
+     * a position that runs and jumps back. The whole seconds between {@code LastPlaybackCheckIn} and
+     * {@code LastActivityDate} (both Jellyfin's clock) are those steps: taken off, what is left is the post. Other
+     * requests of the client also set {@code LastActivityDate}, but at most a second after a step, so whole
+     * seconds are still right to a second. Without both dates the position is taken as it is.
+     */
+    static Long posted(Long positionTicks, Instant checkIn, Instant lastActivity) {
+        if (positionTicks == null || checkIn == null || lastActivity == null || !lastActivity.isAfter(checkIn)) {
+            return positionTicks;
+        }
+        long steps = Duration.between(checkIn, lastActivity).toSeconds();
+        return Math.max(0L, positionTicks - steps * (long) TICKS_PER_SECOND);
+    }
+
+    /**
+     * An ISO-8601 date-time as Jellyfin writes them ({@code 2026-11-21T21:03:12.1234567Z}); one without an offset
+     * is taken as UTC (only differences between two of Jellyfin's dates are used). Null when absent, not a date,
+     * or .NET's {@code DateTime.MinValue} (year 1: never set).
+     */
+    static Instant date(JsonNode node, String field) {
+        String text = text(node, field);
+        if (text == null || text.length() > 40) {
+            return null;
+        }
+        try {
+            TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(text, OffsetDateTime::from,
+                    LocalDateTime::from);
+            Instant at = t instanceof OffsetDateTime o ? o.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
+            return at.isBefore(NEVER) ? null : at;
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** A whole JSON number that fits a long; null otherwise. */
+    private static Long whole(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isIntegralNumber() && v.canConvertToLong() ? v.longValue() : null;
+    }
+
+    /** A stream index (-1 is Jellyfin's "none", kept: switching a track off is a switch too). */
+    private static Integer index(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isIntegralNumber() && v.canConvertToInt() ? v.intValue() : null;
     }
 
     /** Jellyfin's PlayMethod as the contract spells it; null when absent or unknown. */

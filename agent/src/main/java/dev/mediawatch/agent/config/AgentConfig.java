@@ -105,6 +105,33 @@ public interface AgentConfig {
 
         /** qBittorrent's transfer and limit (user/password: {@code MEDIAWATCH_QBITTORRENT_USER}/{@code _PASSWORD}). */
         Endpoint qbittorrent();
+
+        /** How Jellyfin's playing sessions are judged {@code stalled} or {@code silent} (a {@code StreamSession}). */
+        Stall stall();
+    }
+
+    interface Stall {
+        /**
+         * A session is judged over this much of its client's report time (and at least two reports after the
+         * first). Default 20 s; at least twice {@code mediawatch.activity.interval} and at least 10 s.
+         */
+        @WithDefault("20s")
+        Duration span();
+
+        /**
+         * A playing, not paused session whose position advanced less than this share of the time that passed
+         * over the span is stalled. Default 0.5; between 0 and 1, both excluded.
+         */
+        @WithDefault("0.5")
+        double minAdvance();
+
+        /**
+         * A playing, not paused session whose client has not reported ({@code LastPlaybackCheckIn} unchanged)
+         * for longer than this, on the agent's clock, is silent. Default 30 s; longer than
+         * {@code mediawatch.activity.interval}.
+         */
+        @WithDefault("30s")
+        Duration silentAfter();
     }
 
     interface Endpoint {

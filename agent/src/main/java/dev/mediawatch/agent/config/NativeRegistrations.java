@@ -74,6 +74,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.mediawatch.contract.IncidentList.class,
         dev.mediawatch.contract.RefreshHost.class,
         dev.mediawatch.contract.RefreshResult.class,
+        dev.mediawatch.contract.BaselineReport.class,
+        dev.mediawatch.contract.SignalBaseline.class,
         com.github.dockerjava.api.model.Container.class,
         com.github.dockerjava.api.model.ContainerPort.class,
         com.github.dockerjava.api.model.ContainerHostConfig.class,

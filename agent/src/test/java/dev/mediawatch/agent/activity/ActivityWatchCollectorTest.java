@@ -62,7 +62,7 @@ class ActivityWatchCollectorTest {
     private ActivityCollector collector(SabnzbdClient client) {
         return new ActivityCollector(HOST, clock, new ActivityCollector.Clients(null, null, client, null),
                 List.of("unpackerr", "tdarr", "tdarr-node"), engine::get, io::get, () -> ThrottleState.INACTIVE,
-                events::add);
+                events::add, PlaybackTracker.Settings.DEFAULTS);
     }
 
     @Test
@@ -169,5 +169,50 @@ class ActivityWatchCollectorTest {
                 .hasMessageContaining("mediawatch.activity.jellyfin.url");
         assertThatThrownBy(() -> ActivityWatch.checkUrl("jellyfin", "http://bad host"))
                 .hasMessageContaining("mediawatch.activity.jellyfin.url");
+    }
+
+    @Test
+    void stallSettings_theDefaultsAtTheDefaultInterval_areTaken() {
+        PlaybackTracker.Settings s = ActivityWatch.stallSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 0.5,
+                Duration.ofSeconds(30));
+        assertThat(s).isEqualTo(PlaybackTracker.Settings.DEFAULTS);
+    }
+
+    @Test
+    void stallSpan_shorterThanTwoPollsOrTenSeconds_stopsStartupNamingTheKey() {
+        // 20 s is fine at a 5 s interval, not at 15 s: a span must see at least two polls.
+        assertThatThrownBy(() -> ActivityWatch.stallSettings(Duration.ofSeconds(15), Duration.ofSeconds(20), 0.5,
+                Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("mediawatch.activity.stall.span: 20s is too short; use at least 30s (twice "
+                        + "mediawatch.activity.interval, 15s, and at least 10s)");
+        // At a 1 s interval two polls are 2 s: the 10 s floor holds (a player posts about every 10 s).
+        assertThatThrownBy(() -> ActivityWatch.stallSettings(Duration.ofSeconds(1), Duration.ofSeconds(8), 0.5,
+                Duration.ofSeconds(30)))
+                .hasMessageStartingWith("mediawatch.activity.stall.span: 8s is too short; use at least 10s");
+        assertThat(ActivityWatch.stallSettings(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5,
+                Duration.ofSeconds(30)).span()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void stallMinAdvance_outsideZeroToOne_stopsStartupNamingTheKey() {
+        for (double bad : new double[] { 0.0, 1.0, -0.5, 1.5, Double.NaN }) {
+            assertThatThrownBy(() -> ActivityWatch.stallSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), bad,
+                    Duration.ofSeconds(30)))
+                    .as("min-advance %s", bad)
+                    .hasMessageStartingWith("mediawatch.activity.stall.min-advance: " + bad + " is not a share");
+        }
+        assertThat(ActivityWatch.stallSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 0.99,
+                Duration.ofSeconds(30)).minAdvance()).isEqualTo(0.99);
+    }
+
+    @Test
+    void stallSilentAfter_notLongerThanTheInterval_stopsStartupNamingTheKey() {
+        assertThatThrownBy(() -> ActivityWatch.stallSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 0.5,
+                Duration.ofSeconds(5)))
+                .hasMessage("mediawatch.activity.stall.silent-after: 5s must be longer than "
+                        + "mediawatch.activity.interval (5s)");
+        assertThat(ActivityWatch.stallSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 0.5,
+                Duration.ofMillis(5500)).silentAfter()).isEqualTo(Duration.ofMillis(5500));
     }
 }

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -145,6 +146,69 @@ class JellyfinClientTest {
         assertThat(request.authorization()).isEqualTo("MediaBrowser Token=\"" + KEY + "\"");
         assertThat(request.embyToken()).isNull();
         assertNoKey(poll, client);
+    }
+
+    @Test
+    void poll_givesTheSameSessions_eachWithItsProgress() throws IOException {
+        body = fixture("sessions-mixed.json");
+        JellyfinClient client = client();
+
+        Poll<List<JellyfinSession>> poll = client.poll();
+        List<StreamSession> sessions = client.sessions().value();
+
+        assertThat(poll.source().state()).isEqualTo(SourceState.OK);
+        assertThat(poll.value()).extracting(JellyfinSession::session).containsExactlyElementsOf(sessions);
+        // alice: a post with LastActivityDate equal to LastPlaybackCheckIn, so no automatic progress to take off.
+        PlaybackTracker.Progress alice = poll.value().get(0).progress();
+        assertThat(alice.itemId()).isEqualTo("26e5d3268d21165df762a033b8b116f6");
+        assertThat(alice.positionTicks()).isEqualTo(1106488970L);
+        assertThat(alice.paused()).isFalse();
+        assertThat(alice.playbackRate()).isNull();
+        assertThat(alice.checkIn()).isEqualTo(Instant.parse("2026-11-21T20:58:01.1234567Z"));
+        assertThat(alice.stream()).isEqualTo(new PlaybackTracker.StreamIdentity("DirectPlay",
+                "a20cc5741f4fe20413c23fa2b48920fc", 1, null));
+        assertThat(alice.completionPercentage()).isNull();
+        // carol transcodes: CompletionPercentage is read; her answer has no LastPlaybackCheckIn.
+        PlaybackTracker.Progress carol = poll.value().get(2).progress();
+        assertThat(carol.completionPercentage()).isEqualTo(60.0);
+        assertThat(carol.checkIn()).isNull();
+        assertThat(carol.stream().playMethod()).isEqualTo("Transcode");
+        // erin is paused.
+        assertThat(poll.value().get(4).progress().paused()).isTrue();
+        assertNoKey(poll, client);
+    }
+
+    @Test
+    void aPositionMovedByJellyfinsAutomaticProgress_isTakenBackToTheClientsPost() {
+        Instant checkIn = Instant.parse("2026-11-21T20:58:01.1234567Z");
+        long post = 12_000_000_000L;
+        // Seven automated seconds since the post (the last one 3 ms late): seven seconds off.
+        assertThat(JellyfinClient.posted(post + 70_000_000L, checkIn, checkIn.plusMillis(7_003))).isEqualTo(post);
+        // Another request of the client 0.9 s after the seventh step: still seven.
+        assertThat(JellyfinClient.posted(post + 70_000_000L, checkIn, checkIn.plusMillis(7_900))).isEqualTo(post);
+        // Right after a post, or without both dates, the position is as it is.
+        assertThat(JellyfinClient.posted(post, checkIn, checkIn)).isEqualTo(post);
+        assertThat(JellyfinClient.posted(post, null, checkIn)).isEqualTo(post);
+        assertThat(JellyfinClient.posted(post, checkIn, null)).isEqualTo(post);
+        assertThat(JellyfinClient.posted(null, checkIn, checkIn.plusSeconds(3))).isNull();
+        // Never below the start.
+        assertThat(JellyfinClient.posted(20_000_000L, checkIn, checkIn.plusSeconds(5))).isZero();
+    }
+
+    @Test
+    void datesAsJellyfinWritesThem_areRead_andNeverSetOnesAreNot() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"a": "2026-11-21T20:58:01.1234567Z", "b": "2026-11-21T20:58:01.1234567",
+                 "c": "2026-11-21T21:58:01+01:00", "d": "0001-01-01T00:00:00.0000000Z", "e": "yesterday",
+                 "f": 1795294681}""");
+        assertThat(JellyfinClient.date(node, "a")).isEqualTo(Instant.parse("2026-11-21T20:58:01.1234567Z"));
+        // Without an offset: read as UTC (only differences between Jellyfin's own dates are used).
+        assertThat(JellyfinClient.date(node, "b")).isEqualTo(Instant.parse("2026-11-21T20:58:01.1234567Z"));
+        assertThat(JellyfinClient.date(node, "c")).isEqualTo(Instant.parse("2026-11-21T20:58:01Z"));
+        assertThat(JellyfinClient.date(node, "d")).isNull();
+        assertThat(JellyfinClient.date(node, "e")).isNull();
+        assertThat(JellyfinClient.date(node, "f")).isNull();
+        assertThat(JellyfinClient.date(node, "missing")).isNull();
     }
 
     @Test
