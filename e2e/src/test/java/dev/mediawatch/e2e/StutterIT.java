@@ -24,11 +24,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import dev.mediawatch.contract.AlertState;
+import dev.mediawatch.contract.BaselineReport;
+import dev.mediawatch.contract.SignalBaseline;
 import dev.mediawatch.contract.Contention;
 import dev.mediawatch.contract.ContractJson;
-import dev.mediawatch.contract.DiskIo;
-import dev.mediawatch.contract.HostId;
-import dev.mediawatch.contract.HostIo;
 import dev.mediawatch.contract.Incident;
 import dev.mediawatch.contract.IncidentList;
 import dev.mediawatch.contract.SignalValue;
@@ -38,16 +37,15 @@ import dev.mediawatch.testing.TestServices;
 /**
  * The stutter detector end to end on real parts: two packaged agents on this one machine, one as the download
  * host and one as the streaming host, the packaged aggregator, real Mosquitto, and real disk contention from
- * {@code fio}: a paced 4 KiB direct reader is the stream, two 1 MiB direct writers are the downloads. "Streaming
- * stutter during downloads" rises within 60 s of the writers starting and clears after they stop; the incident
- * is on {@code GET /api/incidents}, still there after the aggregator restarts.
+ * {@code fio}: a paced 4 KiB direct reader is the stream, a random and a sequential direct writer are the downloads.
+ * Nobody calibrates anything: the aggregator learns each host's calm (here after a minute instead of the default hour)
+ * and raises "streaming stutter during downloads" on the learned thresholds, clears it after the writers stop, and
+ * keeps the incident across a restart. It records what it read; the recording, replayed through the same code with
+ * no broker ({@code Replay}), raises and clears at the same times, within a window.
  *
  * <p>Both agents see the same disk and the same pressure here (one machine), and there is no NFS, no Jellyfin
  * and no downloader API: the detector decides on disk write throughput, io pressure and the reads' wait, and
- * says in the alert which signals it used and which it lacked. This machine's disk is virtual and fast (reads
- * wait 0.2 ms alone, about 0.5 ms beside the writers, ENVIRONMENT.md), far below what hurts a real NAS, so the
- * thresholds are calibrated on the calm machine first, the way an owner would set them for their own disks
- * (mediawatch.stutter.threshold.*); the raise and clear times are the defaults.
+ * says in the alert which signals it used and which it lacked.
  */
 class StutterIT {
 
@@ -56,6 +54,8 @@ class StutterIT {
     private static final String ST = "st-" + RUN;
     private static final String PREFIX = "mw-stutter-" + RUN;
     private static final Path WORK = Path.of(System.getProperty("mediawatch.e2e.work", "target/e2e")).resolve("stutter-" + RUN);
+    /** Calm needed before thresholds are learned: a minute here, an hour by default. */
+    private static final String LEARN_AFTER = "60s";
 
     private static AppProcess aggregator;
     private static Map<String, String> aggregatorEnv;
@@ -63,6 +63,7 @@ class StutterIT {
     private static final List<Process> load = new ArrayList<>();
     private static Process events;
     private static Path eventsLog;
+    private static Path recording;
 
     @BeforeAll
     static void start() throws Exception {
@@ -80,6 +81,20 @@ class StutterIT {
         }
         // The stream: a paced reader, from now to the end.
         load.add(fio("reader", "--rw=randread", "--bs=4k", "--size=64m", "--rate_iops=50", "--runtime=600"));
+        recording = WORK.resolve("recording.jsonl");
+        aggregatorEnv = new HashMap<>(Map.of(
+                "MEDIAWATCH_MQTT_HOST", "127.0.0.1",
+                "MEDIAWATCH_MQTT_PORT", Integer.toString(TestServices.mosquittoPort()),
+                "MEDIAWATCH_TOPIC_PREFIX", PREFIX,
+                "MEDIAWATCH_CATALOGUE", catalogue.toString(),
+                "MEDIAWATCH_INCIDENTS_FILE", WORK.resolve("incidents.journal").toString(),
+                "MEDIAWATCH_STUTTER_BASELINES_FILE", WORK.resolve("baselines.json").toString(),
+                "MEDIAWATCH_STUTTER_LEARN_AFTER", LEARN_AFTER,
+                "MEDIAWATCH_RECORDING_FILE", recording.toString()));
+        aggregator = AppProcess.start("aggregator-stutter", app("aggregator"), WORK, Ports.free(), aggregatorEnv);
+        events = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(TestServices.mosquittoPort()),
+                "-t", PREFIX + "/events").redirectErrorStream(true)
+                .redirectOutput((eventsLog = WORK.resolve("aggregator-events.log")).toFile()).start();
     }
 
     @AfterAll
@@ -100,55 +115,26 @@ class StutterIT {
     }
 
     @Test
-    void stutterRisesWithinAMinuteOfTheDownloads_andClearsAfterThem_andTheIncidentIsKept() throws Exception {
-        // Calibrate on the calm machine: the streaming agent's own samples, reader reading, nothing writing.
-        AppProcess streaming = agents.get(1);
-        List<HostIo> calm = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(5)).until(() -> {
-            HostIo io = ContractJson.readIo(streaming.get("/api/state/io").getBytes(StandardCharsets.UTF_8), HostId.of(ST));
-            if (io.intervalSeconds() > 0 && io.pressure() != null && !io.disks().isEmpty()
-                    && calm.stream().noneMatch(c -> c.timestamp().equals(io.timestamp()))
-                    && io.disks().stream().mapToLong(DiskIo::writeBytesPerSec).sum() < 2_000_000
-                    && io.disks().stream().anyMatch(d -> d.readIops() > 10)) {
-                calm.add(io);
-            }
-            return calm.size() >= 6;
-        });
-        double calmPsi = median(calm.stream().mapToDouble(s -> s.pressure().io().some().avg10()).toArray());
-        double calmAwait = median(calm.stream().mapToDouble(s -> s.disks().stream().filter(d -> d.readIops() > 0)
-                .mapToDouble(DiskIo::readAwaitMs).max().orElse(0)).toArray());
-        // Raise well above calm, clear between: the writers measured 2.5x the reads' wait and +10 io pressure here.
-        double awaitRaise = Math.max(1.8 * calmAwait, calmAwait + 0.1);
-        double psiRaise = calmPsi + 6;
-        aggregatorEnv = new HashMap<>(Map.of(
-                "MEDIAWATCH_MQTT_HOST", "127.0.0.1",
-                "MEDIAWATCH_MQTT_PORT", Integer.toString(TestServices.mosquittoPort()),
-                "MEDIAWATCH_TOPIC_PREFIX", PREFIX,
-                "MEDIAWATCH_CATALOGUE", WORK.resolve("media.services.yaml").toString(),
-                "MEDIAWATCH_INCIDENTS_FILE", WORK.resolve("incidents.journal").toString()));
-        aggregatorEnv.put("MEDIAWATCH_STUTTER_THRESHOLDS", String.join(",",
-                "streaming-disk-read-await=" + fmt(awaitRaise) + "/" + fmt((awaitRaise + calmAwait) / 2),
-                "streaming-io-psi=" + fmt(psiRaise) + "/" + fmt(calmPsi + 3),
-                "download-io-psi=" + fmt(psiRaise) + "/" + fmt(calmPsi + 3)));
-        aggregator = AppProcess.start("aggregator-stutter", app("aggregator"), WORK, Ports.free(), aggregatorEnv);
-        events = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(TestServices.mosquittoPort()),
-                "-t", PREFIX + "/events").redirectErrorStream(true)
-                .redirectOutput((eventsLog = WORK.resolve("aggregator-events.log")).toFile()).start();
-        String calmNote = "calm: io psi %.2f, read await %.3f ms; raise at %.2f / %.3f ms".formatted(calmPsi, calmAwait,
-                psiRaise, awaitRaise);
-
-        // Calm: the detector runs, publishes its sensor, raises nothing.
-        await(calmNote).atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
-            Contention c = ContractJson.readContention(mosquittoSubOne(PREFIX + "/contention"));
-            return c.evidence().signalsUsed().size() >= 2;
-        });
+    void onLearnedThresholds_stutterRisesWithTheDownloads_andClearsAfterThem_andTheReplaySaysTheSame() throws Exception {
+        // Calm: the detector learns each host's signals, raises nothing.
+        BaselineReport learned = await("thresholds learned from a minute of calm").atMost(Duration.ofSeconds(150))
+                .pollInterval(Duration.ofSeconds(2)).ignoreExceptionsInstanceOf(IOException.class)
+                .until(StutterIT::baselines, b -> learned(b, ST, "disk-read-await") && learned(b, ST, "io-psi")
+                        && learned(b, DL, "disk-write") && learned(b, DL, "io-psi"));
         assertThat(alerts()).noneMatch(AlertState::raised);
+        assertThat(learned.store()).isEqualTo("ok");
+        Contention calm = ContractJson.readContention(mosquittoSubOne(PREFIX + "/contention"));
+        assertThat(calm.thresholds()).startsWith("learned from calm");
+        String note = "learned: " + learned.baselines().stream().filter(b -> b.origin().equals(SignalBaseline.LEARNED))
+                .map(b -> b.host() + " " + b.signal() + " p99 " + b.p99() + " -> raise " + b.raise()).toList();
 
-        // The downloads: two blocking writers of 1 MiB blocks.
+        // The downloads: a random and a sequential writer, direct.
         Instant loadStart = Instant.now();
-        Process writers = fio("writer", "--rw=write", "--bs=1m", "--size=256m", "--numjobs=2", "--runtime=240");
-        load.add(writers);
-        AlertState raised = await("stutter raised within 60 s of the writers (" + calmNote + ")")
+        Process random = fio("random-writer", "--rw=randwrite", "--bs=64k", "--size=256m", "--runtime=240");
+        Process sequential = fio("writer", "--rw=write", "--bs=1m", "--size=256m", "--runtime=240");
+        load.add(random);
+        load.add(sequential);
+        AlertState raised = await("stutter raised within 60 s of the writers (" + note + ")")
                 .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> stutter(), a -> a != null && a.raised());
         Duration toRaise = Duration.between(loadStart, Instant.now());
@@ -161,8 +147,9 @@ class StutterIT {
         assertThat(retained.raised()).isTrue();
         assertThat(retained.incidentId()).isEqualTo(raised.incidentId());
 
-        writers.destroy();
-        assertThat(writers.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        random.destroy();
+        sequential.destroy();
+        assertThat(random.waitFor(20, TimeUnit.SECONDS) && sequential.waitFor(20, TimeUnit.SECONDS)).isTrue();
         Instant loadEnd = Instant.now();
         // Clears after the calm time (60 s) once the signals have fallen (io pressure's avg10 decays over ~30 s).
         AlertState cleared = await("stutter cleared after the writers stopped (raised after " + toRaise.toSeconds() + " s)")
@@ -179,12 +166,60 @@ class StutterIT {
         assertThat(incident.clearedAt()).isEqualTo(cleared.clearedAt());
         assertThat(incident.peakScore()).isGreaterThanOrEqualTo(incident.atRaise().score());
 
-        // The timeline survives a restart.
+        // The timeline and what was learned survive a restart.
         aggregator.close();
         aggregator = AppProcess.start("aggregator-stutter-2", app("aggregator"), WORK, Ports.free(), aggregatorEnv);
         await().atMost(Duration.ofSeconds(45)).ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> aggregator.status("/q/health/live") == 200);
         assertThat(incident(raised.incidentId())).isEqualTo(incident);
+        BaselineReport afterRestart = baselines();
+        assertThat(afterRestart.store()).isEqualTo("ok");
+        assertThat(learned(afterRestart, ST, "disk-read-await")).as("learned before the restart, still learned").isTrue();
+
+        // The recording, replayed through the same ingest, baselines and detector: the same raise and clear.
+        List<String[]> replayed = replay(recording, "learn-after=" + LEARN_AFTER);
+        assertThat(replayed).extracting(r -> r[1] + " " + r[2]).containsExactly("raised stutter", "cleared stutter");
+        Instant replayRaise = Instant.parse(replayed.get(0)[0]);
+        Instant replayClear = Instant.parse(replayed.get(1)[0]);
+        Duration window = Duration.ofSeconds(5);
+        assertThat(replayRaise).as("replayed raise vs live %s", raised.since())
+                .isBetween(raised.since().minus(window).minusSeconds(1), raised.since().plus(window).plusSeconds(1));
+        assertThat(replayClear).as("replayed clear vs live %s", cleared.clearedAt())
+                .isBetween(cleared.clearedAt().minus(window).minusSeconds(1), cleared.clearedAt().plus(window).plusSeconds(1));
+    }
+
+    private static boolean learned(BaselineReport r, String host, String signal) {
+        return r.baselines().stream().anyMatch(b -> b.host().value().equals(host) && b.signal().equals(signal)
+                && SignalBaseline.LEARNED.equals(b.origin()));
+    }
+
+    private static BaselineReport baselines() throws Exception {
+        return ContractJson.readBaselines(aggregator.get("/api/baselines").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The packaged aggregator's replay (scripts/replay.sh runs the same) over a recording: its raises and clears as
+     * {time, raised|cleared, alert}.
+     */
+    private static List<String[]> replay(Path file, String... options) throws Exception {
+        Path appDir = app("aggregator");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
+                appDir.resolve("lib/boot/*") + ":" + appDir.resolve("lib/main/*") + ":" + appDir.resolve("app/*"),
+                "dev.mediawatch.aggregator.replay.Replay", file.toString()));
+        cmd.addAll(List.of(options));
+        Path out = WORK.resolve("replay.out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String text = Files.readString(out);
+        assertThat(p.exitValue()).as(text).isZero();
+        List<String[]> found = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?m)^  (\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d)Z (raised|cleared) (\\S+) ").matcher(text);
+        while (m.find()) {
+            found.add(new String[] { m.group(1) + "T" + m.group(2) + "Z", m.group(3), m.group(4) });
+        }
+        return found;
     }
 
     private static Incident incident(String id) throws Exception {
@@ -218,16 +253,6 @@ class StutterIT {
         cmd.addAll(Arrays.asList(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(WORK.resolve("fio-" + name + ".log").toFile()).start();
-    }
-
-    private static String fmt(double v) {
-        return String.format(java.util.Locale.ROOT, "%.3f", v);
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v[v.length / 2];
     }
 
     private static Path app(String which) {

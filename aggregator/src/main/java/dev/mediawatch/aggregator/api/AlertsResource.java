@@ -20,8 +20,8 @@ import dev.mediawatch.contract.Text;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * The stutter detector over HTTP: its alerts as they stand, the contention of the last window, and the incident
- * timeline ("the movie stuttered at 21:03, why?"). Documented in docs/contract.md.
+ * The stutter detector over HTTP: its alerts as they stand, the contention of the last window, what it learned of each
+ * host's calm, and the incident timeline ("the movie stuttered at 21:03, why?"). Documented in docs/contract.md.
  */
 @Path("/")
 public class AlertsResource {
@@ -50,6 +50,17 @@ public class AlertsResource {
     public Response contention() {
         return contention.contention().map(c -> Response.ok(ContractJson.write(c)).build())
                 .orElseGet(() -> Response.status(404).type(MediaType.TEXT_PLAIN).entity("no window decided yet\n").build());
+    }
+
+    /**
+     * What the detector has learned of each host's calm, per signal: calm seen (samples, span), p50/p95/p99 of the calm
+     * values, and the thresholds in force with their origin (learned, default, configured).
+     */
+    @GET
+    @Path("api/baselines")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response baselines() {
+        return Response.ok(ContractJson.write(contention.baselines())).build();
     }
 
     /**

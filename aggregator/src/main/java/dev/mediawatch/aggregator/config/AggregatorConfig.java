@@ -53,15 +53,28 @@ public interface AggregatorConfig {
 
     Mitigation mitigation();
 
+    Recording recording();
+
     /** The stutter detector (docs/decisions/0007-stutter-detector.md justifies every default). */
     interface Stutter {
         /** How often the detector decides, over the latest signals. Default 5 s (the agents' sample interval). */
         @WithDefault("5s")
         Duration window();
 
-        /** Contention must hold this long before "streaming stutter during downloads" is raised. Default 30 s. */
-        @WithDefault("30s")
+        /**
+         * Contention (download pressure and streaming degradation, somebody watching) must hold this long before
+         * "streaming stutter during downloads" is raised. Default 20 s.
+         */
+        @WithDefault("20s")
         Duration raiseAfter();
+
+        /**
+         * A playback stall (a playing Jellyfin stream whose position stands still, or whose client went silent) must
+         * be seen this long before it raises: with download pressure the stutter alert, without it streaming degraded.
+         * Default 10 s.
+         */
+        @WithDefault("10s")
+        Duration stallRaiseAfter();
 
         /** Calm must hold this long before a raised alert clears. Default 60 s. */
         @WithDefault("60s")
@@ -82,6 +95,46 @@ public interface AggregatorConfig {
          * raise stops startup. None by default (the defaults of docs/decisions/0007).
          */
         Optional<List<String>> thresholds();
+
+        /**
+         * Calm seen on a host before its thresholds are learned from it instead of the defaults: windows counted while
+         * nothing downloads, no stutter is raised and no stream stalls. Default 1 h.
+         */
+        @WithDefault("1h")
+        Duration learnAfter();
+
+        /** Days of calm kept per host and signal; older days are forgotten, so a NAS that changes is followed. Default 7. */
+        @WithDefault("7")
+        int learnDays();
+
+        /**
+         * How a learned threshold is made, per signal, each {@code <side>-<signal>=<floor>/<factor>}: raise at the larger
+         * of the floor and factor times the calm p99 (the clear level keeps the default's ratio to raise), e.g.
+         * {@code streaming-nfs-read-rtt=5/3}. Learnable: the latencies, io-psi and the write rates. None by default
+         * (the defaults of docs/decisions/0010).
+         */
+        Optional<List<String>> learning();
+
+        /** Where the learned baselines are kept across restarts. Default {@code /var/lib/mediawatch/baselines.json}. */
+        @WithDefault("/var/lib/mediawatch/baselines.json")
+        Path baselinesFile();
+    }
+
+    /** Recording of what feeds the detector, for replay (scripts/replay.sh). */
+    interface Recording {
+        /**
+         * The recording file: every accepted agent message that feeds the detector, one JSON line each (receive time,
+         * topic, payload). Absent: nothing is recorded (the default).
+         */
+        Optional<Path> file();
+
+        /** The recording is rotated (to {@code <file>.1}, ...) when it grows beyond this. Default 67108864 (64 MiB). */
+        @WithDefault("67108864")
+        long maxBytes();
+
+        /** Rotated files kept besides the current one. Default 2. */
+        @WithDefault("2")
+        int keep();
     }
 
     interface Incidents {

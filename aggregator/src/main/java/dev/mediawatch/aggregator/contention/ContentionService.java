@@ -27,8 +27,6 @@ import dev.mediawatch.aggregator.status.DetectorView;
 import dev.mediawatch.aggregator.status.HostRecord;
 import dev.mediawatch.aggregator.status.StatusService;
 import dev.mediawatch.aggregator.stutter.Decision;
-import dev.mediawatch.aggregator.stutter.HostSample;
-import dev.mediawatch.aggregator.stutter.StutterDetector;
 import dev.mediawatch.contract.Alert;
 import dev.mediawatch.contract.AlertSeverity;
 import dev.mediawatch.contract.AlertState;
@@ -66,7 +64,11 @@ public class ContentionService {
 
     private final StatusService status;
     private final MqttSession publisher;
-    private final StutterDetector detector;
+    private final DetectorRun run;
+    private final dev.mediawatch.aggregator.baseline.BaselineStore baselineStore;
+    private long lastBaselineSave = System.nanoTime();
+    /** The baselines are written this often (and at a clean stop). */
+    static final Duration BASELINE_SAVE_EVERY = Duration.ofMinutes(5);
     private final IncidentStore incidents;
     private final Notifier notifier;
     private final Mitigation mitigation;
@@ -88,7 +90,9 @@ public class ContentionService {
     public ContentionService(StatusService status, MqttSession publisher, AggregatorConfig config, MeterRegistry meters) {
         this.status = status;
         this.publisher = publisher;
-        this.detector = new StutterDetector(DetectorSettings.of(config.stutter()));
+        this.run = DetectorRun.configure(config.stutter(), config.status().maxHosts());
+        this.baselineStore = new dev.mediawatch.aggregator.baseline.BaselineStore(config.stutter().baselinesFile());
+        baselineStore.load(run.baselines());
         this.window = config.stutter().window();
         AggregatorConfig.Mitigation m = config.mitigation();
         this.mitigation = new Mitigation(m.enabled(),
@@ -143,6 +147,7 @@ public class ContentionService {
     @PreDestroy
     void stop() {
         thread.shutdownNow();
+        baselineStore.save(run.baselines(), clock.instant());
         notifier.close();
         incidents.close();
     }
@@ -215,13 +220,15 @@ public class ContentionService {
 
     void window(Instant now) {
         List<HostRecord> records = List.copyOf(status.registry().hosts());
-        List<HostSample> samples = new ArrayList<>(records.size());
-        for (HostRecord r : records) {
-            samples.add(new HostSample(r.host(), r.state() == null ? null : r.state().role(),
-                    r.availability() == Availability.ONLINE, r.lastSeen(), r.io(), r.mounts(), r.activity()));
-        }
-        Decision d = detector.decide(now, samples);
+        Decision step = run.step(now, records);
+        Map<HostId, String> sides = DetectorRun.sides(records);
+        Decision d = sides.isEmpty() ? step : step.withContention(step.contention()
+                .withThresholds(thresholdsLine(run.baselines().progress(sides))));
         last = d;
+        if (System.nanoTime() - lastBaselineSave >= BASELINE_SAVE_EVERY.toNanos()) {
+            lastBaselineSave = System.nanoTime();
+            baselineStore.save(run.baselines(), now);
+        }
         publish(status.topics().contention(), ContractJson.write(d.contention()), true);
 
         for (Decision.Transition t : d.transitions()) {
@@ -238,6 +245,30 @@ public class ContentionService {
             }
         }
         status.detector(new DetectorView(d.contention(), statusAlerts(d)));
+    }
+
+    /** The dashboard's line on thresholds: learned from how much calm, or still learning and for how long. */
+    public static String thresholdsLine(dev.mediawatch.aggregator.baseline.Baselines.Progress p) {
+        if (p.learnable() == 0) {
+            return "defaults (no learnable signal)";
+        }
+        if (!p.learning()) {
+            return "learned from calm for all " + p.learnable() + " learnable signals";
+        }
+        return "learning from calm, " + p.learned() + " of " + p.learnable() + " learned; the least-learned has "
+                + minutes(p.leastSeconds()) + " of " + minutes(p.neededSeconds()) + " (defaults until then)";
+    }
+
+    private static String minutes(long seconds) {
+        return seconds >= 3600 && seconds % 3600 == 0 ? seconds / 3600 + " h" : seconds / 60 + " min";
+    }
+
+    /** What has been learned, per host and signal, for {@code GET /api/baselines}. */
+    public dev.mediawatch.contract.BaselineReport baselines() {
+        List<HostRecord> records = List.copyOf(status.registry().hosts());
+        return dev.mediawatch.contract.BaselineReport.of(clock.instant(),
+                run.baselines().config().learnAfter().toSeconds(), run.baselines().config().keepDays(),
+                run.baselines().views(DetectorRun.sides(records)), baselineStore.health());
     }
 
     private static boolean sameExceptEvidence(AlertState a, AlertState b) {

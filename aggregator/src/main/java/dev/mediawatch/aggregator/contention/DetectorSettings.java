@@ -21,14 +21,15 @@ final class DetectorSettings {
             Signals.DOWNLOAD + "-" + Signals.IO_PSI, Signals.DOWNLOAD + "-" + Signals.DOWNLOADERS,
             Signals.STREAMING + "-" + Signals.NFS_READ_RTT, Signals.STREAMING + "-" + Signals.NFS_READ_EXE,
             Signals.STREAMING + "-" + Signals.IO_PSI, Signals.STREAMING + "-" + Signals.DISK_READ_AWAIT,
-            Signals.STREAMING + "-" + Signals.TRANSCODE_BEHIND);
+            Signals.STREAMING + "-" + Signals.TRANSCODE_BEHIND, Signals.STREAMING + "-" + Signals.PLAYBACK_STALLED);
 
     private DetectorSettings() {
     }
 
     static DetectorConfig of(AggregatorConfig.Stutter c) {
         DetectorConfig.Builder b = DetectorConfig.defaults().toBuilder().window(c.window()).raiseAfter(c.raiseAfter())
-                .clearAfter(c.clearAfter()).holdMissingFor(c.holdMissingFor()).mediaPath(c.mediaPath());
+                .clearAfter(c.clearAfter()).holdMissingFor(c.holdMissingFor()).mediaPath(c.mediaPath())
+                .stallRaiseAfter(c.stallRaiseAfter());
         for (String entry : c.thresholds().orElse(List.of())) {
             apply(b, entry.strip());
         }
@@ -73,9 +74,24 @@ final class DetectorSettings {
             case "streaming-io-psi" -> b.streamingIoPsi(rule);
             case "streaming-disk-read-await" -> b.diskReadAwait(rule);
             case "streaming-transcode-behind" -> b.transcodeBehind(rule);
+            case "streaming-playback-stalled" -> b.playbackStalled(rule);
             default -> throw bad(entry, "unknown signal '" + Text.printable(key, 40) + "'; known: " + String.join(", ", SIGNALS)
                     + (key.startsWith(download) || key.startsWith(streaming) ? "" : " (each starts with its side)"));
         }
+    }
+
+    /**
+     * The signals whose thresholds the owner configured, as {@code <side>/<signal>}: for them the configured rule wins
+     * over a learned one. Call after {@link #of}, which has checked every entry.
+     */
+    static java.util.Set<String> configured(AggregatorConfig.Stutter c) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String entry : c.thresholds().orElse(List.of())) {
+            String key = entry.strip().substring(0, entry.strip().indexOf('=')).strip().toLowerCase(Locale.ROOT);
+            int dash = key.indexOf('-');
+            out.add(key.substring(0, dash) + "/" + key.substring(dash + 1));
+        }
+        return out;
     }
 
     private static IllegalArgumentException bad(String entry, String why) {

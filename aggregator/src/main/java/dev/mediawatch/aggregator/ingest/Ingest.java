@@ -46,6 +46,18 @@ public final class Ingest {
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
 
     private final java.util.function.LongSupplier nanoTime;
+    private volatile Accepted accepted;
+
+    /** Told of every accepted snapshot (availability, state, mounts, io, activity): the recording of what feeds the detector. */
+    @FunctionalInterface
+    public interface Accepted {
+        void accepted(String topic, Topics.Kind kind, byte[] payload);
+    }
+
+    /** Sets the one listener of accepted snapshots (null: none). Called on the ingest worker: it must be quick. */
+    public void onAccepted(Accepted listener) {
+        this.accepted = listener;
+    }
 
     public Ingest(Topics topics, HostRegistry registry, DiscoveryConfigs discovery, MeterRegistry meters, int maxBytes,
             Runnable changed) {
@@ -110,6 +122,10 @@ public final class Ingest {
                 }
             }
             received.get(r.kind()).increment();
+            Accepted listener = accepted;
+            if (listener != null && r.kind() != Topics.Kind.EVENTS) {
+                listener.accepted(topic, r.kind(), payload);
+            }
             changed.run();
         } catch (PayloadRejected e) {
             reject(r.kind().level(), e.reason(), "from " + r.host() + ": " + e.getMessage());

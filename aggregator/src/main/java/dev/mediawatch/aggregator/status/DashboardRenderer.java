@@ -200,7 +200,9 @@ public final class DashboardRenderer {
             for (dev.mediawatch.contract.StreamSession x : e.sessions().stream().limit(4).toList()) {
                 lines.add("  " + (x.paused() ? "‖ " : "▶ ") + (x.user() == null ? "" : x.user() + ": ")
                         + (x.title() == null ? "?" : x.title())
-                        + (Boolean.TRUE.equals(x.transcodeBehind()) ? "  ✗transcode behind" : ""));
+                        + (Boolean.TRUE.equals(x.transcodeBehind()) ? "  ✗transcode behind" : "")
+                        + (Boolean.TRUE.equals(x.stalled()) ? "  ✗stalled (advance " + x.advanceRatio() + ")" : "")
+                        + (Boolean.TRUE.equals(x.silent()) ? "  ✗silent" : ""));
             }
             List<String> crossed = e.signals().stream().filter(dev.mediawatch.contract.SignalValue::crossed)
                     .map(v -> v.name() + "@" + v.host() + " " + number(v.value()) + " " + v.unit()).toList();
@@ -211,6 +213,9 @@ public final class DashboardRenderer {
             if (!e.signalsMissing().isEmpty()) {
                 wrap(lines, "missing: ", e.signalsMissing());
             }
+        }
+        if (c.thresholds() != null) {
+            lines.add("thresholds: " + c.thresholds());
         }
         box(out, "STREAMING", lines);
     }

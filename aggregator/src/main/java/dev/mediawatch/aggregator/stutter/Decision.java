@@ -29,6 +29,11 @@ public record Decision(Contention contention, Signals.Watching watching, Alert s
         transitions = transitions == null ? List.of() : List.copyOf(transitions);
     }
 
+    /** The same decision with another contention sensor (the wiring adds the line on thresholds). */
+    public Decision withContention(Contention c) {
+        return new Decision(c, watching, stutter, degraded, transitions);
+    }
+
     /** Both alert states, stutter first (for {@code GET /api/alerts} and the retained topics). */
     public List<AlertState> alerts() {
         return List.of(stutter.state(), degraded.state());

@@ -31,6 +31,11 @@ import java.util.Objects;
  * @param streamingIoPsi           {@code io-psi} on streaming hosts, %
  * @param diskReadAwait            {@code disk-read-await}, ms
  * @param transcodeBehind          {@code transcode-behind}, count
+ * @param stallRaiseAfter          how long a playback stall (a playing stream whose position stands still, or whose
+ *                                 client went silent) must be seen before it raises: with download pressure
+ *                                 {@code stutter}, without {@code streaming-degraded}. Shorter than
+ *                                 {@code raiseAfter}: a stall is the symptom itself, not a proxy for it
+ * @param playbackStalled          {@code playback-stalled}, count of stalled or silent sessions
  */
 public record DetectorConfig(
         Duration window,
@@ -50,7 +55,9 @@ public record DetectorConfig(
         Rule nfsReadExe,
         Rule streamingIoPsi,
         Rule diskReadAwait,
-        Rule transcodeBehind) {
+        Rule transcodeBehind,
+        Duration stallRaiseAfter,
+        Rule playbackStalled) {
 
     static final long MB = 1_000_000L;
 
@@ -119,6 +126,8 @@ public record DetectorConfig(
         Objects.requireNonNull(streamingIoPsi, "streamingIoPsi");
         Objects.requireNonNull(diskReadAwait, "diskReadAwait");
         Objects.requireNonNull(transcodeBehind, "transcodeBehind");
+        positive(stallRaiseAfter, "stallRaiseAfter");
+        Objects.requireNonNull(playbackStalled, "playbackStalled");
     }
 
     private static void positive(Duration d, String name) {
@@ -131,7 +140,7 @@ public record DetectorConfig(
     /** The defaults of docs/decisions/0007-stutter-detector.md. */
     public static DetectorConfig defaults() {
         Duration window = Duration.ofSeconds(5);
-        return new DetectorConfig(window, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5),
+        return new DetectorConfig(window, Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofMinutes(5),
                 window.multipliedBy(3), window.multipliedBy(3), "/mnt/media", MB,
                 50,
                 Rule.of(20 * MB, 10 * MB),
@@ -142,6 +151,8 @@ public record DetectorConfig(
                 Rule.of(100, 50),
                 Rule.of(20, 10),
                 Rule.of(20, 10),
+                Rule.of(1, 1),
+                Duration.ofSeconds(10),
                 Rule.of(1, 1));
     }
 
@@ -157,6 +168,7 @@ public record DetectorConfig(
             case Signals.NFS_READ_EXE -> nfsReadExe;
             case Signals.DISK_READ_AWAIT -> diskReadAwait;
             case Signals.TRANSCODE_BEHIND -> transcodeBehind;
+            case Signals.PLAYBACK_STALLED -> playbackStalled;
             default -> throw new IllegalArgumentException("unknown signal " + name);
         };
     }
@@ -185,6 +197,8 @@ public record DetectorConfig(
         private Rule streamingIoPsi;
         private Rule diskReadAwait;
         private Rule transcodeBehind;
+        private Duration stallRaiseAfter;
+        private Rule playbackStalled;
 
         private Builder(DetectorConfig c) {
             window = c.window;
@@ -205,6 +219,8 @@ public record DetectorConfig(
             streamingIoPsi = c.streamingIoPsi;
             diskReadAwait = c.diskReadAwait;
             transcodeBehind = c.transcodeBehind;
+            stallRaiseAfter = c.stallRaiseAfter;
+            playbackStalled = c.playbackStalled;
         }
 
         public Builder window(Duration v) { window = v; return this; }
@@ -225,11 +241,13 @@ public record DetectorConfig(
         public Builder streamingIoPsi(Rule v) { streamingIoPsi = v; return this; }
         public Builder diskReadAwait(Rule v) { diskReadAwait = v; return this; }
         public Builder transcodeBehind(Rule v) { transcodeBehind = v; return this; }
+        public Builder stallRaiseAfter(Duration v) { stallRaiseAfter = v; return this; }
+        public Builder playbackStalled(Rule v) { playbackStalled = v; return this; }
 
         public DetectorConfig build() {
             return new DetectorConfig(window, raiseAfter, clearAfter, holdMissingFor, staleAfter, maxGap, mediaPath,
                     postProcessorWriteBytesPerSec, heldPct, nfsWrite, diskWrite, downloadIoPsi, downloaders, nfsReadRtt,
-                    nfsReadExe, streamingIoPsi, diskReadAwait, transcodeBehind);
+                    nfsReadExe, streamingIoPsi, diskReadAwait, transcodeBehind, stallRaiseAfter, playbackStalled);
         }
     }
 }

@@ -28,7 +28,7 @@ import dev.mediawatch.contract.StreamSession;
  *
  * <p>The names are part of the contract (docs/contract.md): download side {@code nfs-write}, {@code disk-write},
  * {@code io-psi}, {@code downloaders}; streaming side {@code nfs-read-rtt}, {@code nfs-read-exe}, {@code io-psi},
- * {@code disk-read-await}, {@code transcode-behind}.
+ * {@code disk-read-await}, {@code transcode-behind}, {@code playback-stalled}.
  */
 public final class Signals {
 
@@ -43,12 +43,13 @@ public final class Signals {
     public static final String NFS_READ_EXE = "nfs-read-exe";
     public static final String DISK_READ_AWAIT = "disk-read-await";
     public static final String TRANSCODE_BEHIND = "transcode-behind";
+    public static final String PLAYBACK_STALLED = "playback-stalled";
 
     /** The download side's signals in the order they are reported. */
     public static final List<String> DOWNLOAD_SIGNALS = List.of(NFS_WRITE, DISK_WRITE, IO_PSI, DOWNLOADERS);
     /** The streaming side's signals in the order they are reported. */
     public static final List<String> STREAMING_SIGNALS = List.of(NFS_READ_RTT, NFS_READ_EXE, IO_PSI, DISK_READ_AWAIT,
-            TRANSCODE_BEHIND);
+            TRANSCODE_BEHIND, PLAYBACK_STALLED);
 
     public static final String BYTES_PER_SEC = "B/s";
     public static final String MS = "ms";
@@ -57,6 +58,8 @@ public final class Signals {
 
     /** Activity sources that download (their active flag counts). */
     static final Set<String> DOWNLOADER_SOURCES = Set.of("sabnzbd", "qbittorrent");
+    /** The one session source whose positions tell a stall. */
+    static final String JELLYFIN = "jellyfin";
     /** Activity sources that report playback sessions. */
     static final Set<String> SESSION_SOURCES = Set.of("jellyfin", "navidrome");
 
@@ -177,7 +180,7 @@ public final class Signals {
             case NFS_WRITE, DISK_WRITE -> BYTES_PER_SEC;
             case IO_PSI -> PCT;
             case NFS_READ_RTT, NFS_READ_EXE, DISK_READ_AWAIT -> MS;
-            case DOWNLOADERS, TRANSCODE_BEHIND -> COUNT;
+            case DOWNLOADERS, TRANSCODE_BEHIND, PLAYBACK_STALLED -> COUNT;
             default -> throw new IllegalArgumentException("unknown signal " + name);
         };
     }
@@ -192,6 +195,7 @@ public final class Signals {
             case NFS_READ_EXE -> nfsRead(NFS_READ_EXE, s, c);
             case DISK_READ_AWAIT -> diskReadAwait(s);
             case TRANSCODE_BEHIND -> transcodeBehind(s);
+            case PLAYBACK_STALLED -> playbackStalled(s);
             default -> throw new IllegalArgumentException("unknown signal " + name);
         };
     }
@@ -409,6 +413,36 @@ public final class Signals {
                     src.describe(a, SESSION_SOURCES) + " on " + s.host());
         }
         return Reading.value(TRANSCODE_BEHIND, STREAMING, s.host(), COUNT, behind);
+    }
+
+    /**
+     * Playing sessions that stand still or whose client went silent ({@link StreamSession#stalledOrSilent()}): the
+     * symptom itself, judged by the agent from Jellyfin's positions. Missing when no session source that reports
+     * positions answered (Navidrome gives none); a lower bound when one of the host's session sources failed.
+     */
+    private static Reading playbackStalled(HostSample s) {
+        HostActivity a = s.activity();
+        if (a == null) {
+            return Reading.missing(PLAYBACK_STALLED, STREAMING, s.host(), COUNT, "no activity report from " + s.host());
+        }
+        Sources src = sources(a, Set.of(JELLYFIN));
+        if (!src.anyOk()) {
+            return Reading.missing(PLAYBACK_STALLED, STREAMING, s.host(), COUNT,
+                    src.describe(a, Set.of(JELLYFIN)) + " on " + s.host() + " (only Jellyfin reports positions)");
+        }
+        long stalled = a.sessions().stream().filter(StreamSession::stalledOrSilent).count();
+        return Reading.value(PLAYBACK_STALLED, STREAMING, s.host(), COUNT, stalled);
+    }
+
+    /** The stalled or silent sessions of the usable streaming hosts, at most {@code max}. */
+    static List<StreamSession> stalledSessions(List<HostSample> hosts, Instant now, DetectorConfig c, int max) {
+        List<StreamSession> out = new ArrayList<>();
+        for (StreamSession x : sessions(hosts, now, c, Integer.MAX_VALUE)) {
+            if (x.stalledOrSilent() && out.size() < max) {
+                out.add(x);
+            }
+        }
+        return out;
     }
 
     /**

@@ -62,6 +62,7 @@ public final class StutterDetector {
             .withZone(ZoneOffset.UTC);
 
     private final DetectorConfig config;
+    private final Thresholds thresholds;
     /** Crossed state per signal of a host, by {@code side/name/host}. */
     private final Map<String, Boolean> crossed = new HashMap<>();
     private final Track stutter = new Track(AlertState.STUTTER, AlertSeverity.CRITICAL, STUTTER_TITLE);
@@ -69,7 +70,13 @@ public final class StutterDetector {
     private Instant previous;
 
     public StutterDetector(DetectorConfig config) {
+        this(config, Thresholds.fixed(config));
+    }
+
+    /** @param thresholds the thresholds in force per host and signal (learned, configured or default) */
+    public StutterDetector(DetectorConfig config, Thresholds thresholds) {
         this.config = Objects.requireNonNull(config, "config");
+        this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
     }
 
     public DetectorConfig config() {
@@ -90,33 +97,60 @@ public final class StutterDetector {
 
         Window w = judge(now, sorted);
         Watching watching = Signals.watching(sorted, now, config);
+        // A playing stream that stands still is the symptom itself: the streaming side is degraded, whatever the
+        // proxies (latencies, pressure) say.
+        boolean stallNow = w.stallCrossed;
+        if (stallNow) {
+            w.degradation = 100;
+        }
         int score = score(w.pressure, w.degradation);
         boolean pressureHeld = w.downloadAvailable && w.pressure >= config.heldPct();
-        boolean degradationHeld = w.streamingAvailable && w.degradation >= config.heldPct();
+        boolean degradationHeld = stallNow || w.streamingAvailable && w.degradation >= config.heldPct();
         String state = pressureHeld && degradationHeld ? Contention.CONTENTION
                 : pressureHeld ? Contention.DOWNLOADING
                 : degradationHeld ? Contention.DEGRADED
                 : Contention.CALM;
 
+        List<dev.mediawatch.contract.StreamSession> stalled = Signals.stalledSessions(sorted, now, config, MAX_SESSIONS);
         StutterEvidence evidence = new StutterEvidence(score, w.values, w.used, w.missing,
-                Signals.topWriters(sorted, now, config, MAX_WRITERS),
-                Signals.sessions(sorted, now, config, MAX_SESSIONS));
+                Signals.topWriters(sorted, now, config, MAX_WRITERS), stalledFirst(stalled,
+                        Signals.sessions(sorted, now, config, MAX_SESSIONS)));
         Contention contention = Contention.of(now, score, (int) Math.round(w.pressure),
                 (int) Math.round(w.degradation), state, watching.state() == Watch.YES, evidence);
 
         boolean jump = previous != null
                 && (now.isBefore(previous) || Duration.between(previous, now).compareTo(config.maxGap()) > 0);
         previous = now;
-        // Both alerts need both sides: stutter to see both, streaming-degraded to know there is no pressure.
-        boolean frozen = !w.downloadAvailable || !w.streamingAvailable;
-        Facts facts = new Facts(now, jump, frozen, score, evidence, watching, w);
+        // Both alerts need both sides: stutter to see both, streaming-degraded to know there is no pressure. A stall
+        // with download pressure needs only what it saw.
+        boolean frozen = !w.downloadAvailable || !w.streamingAvailable && !stallNow;
+        Facts facts = new Facts(now, jump, frozen, score, evidence, watching, w, stalled);
 
         List<Decision.Transition> transitions = new ArrayList<>(2);
         boolean contentionNow = Contention.CONTENTION.equals(state);
-        stutter.step(facts, contentionNow && watching.possibly(), !contentionNow, false, transitions);
-        degraded.step(facts, Contention.DEGRADED.equals(state) && watching.possibly(), !degradationHeld,
-                stutter.raised, transitions);
+        boolean degradedNow = Contention.DEGRADED.equals(state);
+        // A stall raises after the shorter hold; without one, the proxies need the full raise time and somebody
+        // (possibly) watching.
+        stutter.step(facts, contentionNow && (stallNow || watching.possibly()),
+                stallNow ? config.stallRaiseAfter() : config.raiseAfter(), !contentionNow, false, transitions);
+        degraded.step(facts, degradedNow && (stallNow || watching.possibly()),
+                stallNow ? config.stallRaiseAfter() : config.raiseAfter(), !degradationHeld, stutter.raised, transitions);
         return new Decision(contention, watching, stutter.view(), degraded.view(), transitions);
+    }
+
+    /** The stalled sessions first, then the others, without repeats, at most {@link #MAX_SESSIONS}. */
+    private static List<dev.mediawatch.contract.StreamSession> stalledFirst(List<dev.mediawatch.contract.StreamSession> stalled,
+            List<dev.mediawatch.contract.StreamSession> all) {
+        List<dev.mediawatch.contract.StreamSession> out = new ArrayList<>(stalled);
+        for (dev.mediawatch.contract.StreamSession s : all) {
+            if (out.size() >= MAX_SESSIONS) {
+                break;
+            }
+            if (!s.stalledOrSilent()) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** The contention score: the mean of pressure and degradation, 0-100. */
@@ -139,6 +173,8 @@ public final class StutterDetector {
         double degradation;
         boolean downloadAvailable;
         boolean streamingAvailable;
+        /** Some streaming host's {@code playback-stalled} is crossed: a stream stands still. */
+        boolean stallCrossed;
     }
 
     private Window judge(Instant now, List<HostSample> hosts) {
@@ -166,7 +202,7 @@ public final class StutterDetector {
                 for (Reading r : Signals.read(s, now, config)) {
                     String key = r.side() + "/" + r.name() + "/" + r.host().value();
                     seen.add(key);
-                    DetectorConfig.Rule rule = config.rule(r.side(), r.name());
+                    DetectorConfig.Rule rule = thresholds.rule(r.host(), r.side(), r.name());
                     boolean was = crossed.getOrDefault(key, false);
                     if (r.missing()) {
                         missing.add(r.missingLine());
@@ -183,6 +219,11 @@ public final class StutterDetector {
                             rule.threshold(was), now_));
                     used.add(r.name());
                     w.usedByHost.computeIfAbsent(r.host(), h -> new ArrayList<>()).add(r.name());
+                    if (Signals.PLAYBACK_STALLED.equals(r.name())) {
+                        // Not a proxy weighed with the others: the symptom, handled on its own in decide().
+                        w.stallCrossed |= now_;
+                        continue;
+                    }
                     weightAll += rule.weight();
                     if (now_) {
                         weightCrossed += rule.weight();
@@ -217,7 +258,7 @@ public final class StutterDetector {
 
     /** What the alert timers need of a window. */
     private record Facts(Instant now, boolean jump, boolean frozen, int score, StutterEvidence evidence,
-            Watching watching, Window window) {
+            Watching watching, Window window, List<dev.mediawatch.contract.StreamSession> stalled) {
     }
 
     /** Time a condition has held over consecutive counted windows. */
@@ -280,7 +321,7 @@ public final class StutterDetector {
             this.message = title + ": not raised since the aggregator started";
         }
 
-        void step(Facts f, boolean raiseHolds, boolean clearHolds, boolean suppressed,
+        void step(Facts f, boolean raiseHolds, Duration raiseAfter, boolean clearHolds, boolean suppressed,
                 List<Decision.Transition> out) {
             if (raised && f.score > peakScore) {
                 peakScore = f.score;
@@ -321,7 +362,7 @@ public final class StutterDetector {
                 }
             } else if (!raiseHolds) {
                 raiseTimer.reset();
-            } else if (raiseTimer.count(f.now).compareTo(config.raiseAfter()) >= 0 && !suppressed) {
+            } else if (raiseTimer.count(f.now).compareTo(raiseAfter) >= 0 && !suppressed) {
                 raise(f, out);
             }
         }
@@ -334,7 +375,7 @@ public final class StutterDetector {
             atRaise = f.evidence;
             peakScore = f.score;
             atPeak = f.evidence;
-            message = title + " " + explain(f);
+            message = title + stalls(f.stalled) + " " + explain(f);
             raiseTimer.reset();
             clearTimer.reset();
             out.add(new Decision.Transition(id, Decision.Change.RAISED, Decision.Transition.HELD, view()));
@@ -381,6 +422,35 @@ public final class StutterDetector {
                     raisedAt, raised ? null : clearedAt, incidentId, atRaise, null);
             return new Decision.Alert(state, peakScore, atPeak);
         }
+    }
+
+    /**
+     * {@code : anna's "Arrival" stalled on Jellyfin Android TV (Shield), direct-play; ...}: the streams that stand still,
+     * named, up to three.
+     */
+    static String stalls(List<dev.mediawatch.contract.StreamSession> stalled) {
+        if (stalled.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (dev.mediawatch.contract.StreamSession s : stalled) {
+            if (parts.size() == 3) {
+                parts.add((stalled.size() - 3) + " more");
+                break;
+            }
+            StringBuilder b = new StringBuilder();
+            b.append(s.user() == null ? "someone" : s.user()).append("'s ");
+            b.append(s.title() == null ? "stream" : "\"" + s.title() + "\"");
+            b.append(Boolean.TRUE.equals(s.stalled()) ? " stalled" : " silent");
+            if (s.client() != null) {
+                b.append(" on ").append(s.client());
+            }
+            if (s.playMethod() != null) {
+                b.append(", ").append(s.playMethod());
+            }
+            parts.add(b.toString());
+        }
+        return ": " + String.join("; ", parts);
     }
 
     private static String seconds(Duration d) {

@@ -42,6 +42,26 @@ class DetectorSettingsTest {
             public Optional<List<String>> thresholds() {
                 return thresholds.length == 0 ? Optional.empty() : Optional.of(List.of(thresholds));
             }
+
+            public Duration stallRaiseAfter() {
+                return Duration.ofSeconds(8);
+            }
+
+            public Duration learnAfter() {
+                return Duration.ofHours(1);
+            }
+
+            public int learnDays() {
+                return 7;
+            }
+
+            public Optional<List<String>> learning() {
+                return Optional.empty();
+            }
+
+            public java.nio.file.Path baselinesFile() {
+                return java.nio.file.Path.of("target/test-baselines.json");
+            }
         };
     }
 
@@ -49,6 +69,7 @@ class DetectorSettingsTest {
     void timesAndPath_areTaken_andUnsetThresholdsKeepTheirDefaults() {
         DetectorConfig c = DetectorSettings.of(stutter("streaming-nfs-read-rtt=80/40", " download-disk-write = 4e7/2e7 "));
         assertThat(c.raiseAfter()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(c.stallRaiseAfter()).isEqualTo(Duration.ofSeconds(8));
         assertThat(c.clearAfter()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.mediaPath()).isEqualTo("/srv/media");
         assertThat(c.nfsReadRtt().raise()).isEqualTo(80);

@@ -16,7 +16,9 @@ class DetectorConfigTest {
     void defaults_areTheDocumentedOnes() {
         DetectorConfig c = DetectorConfig.defaults();
         assertThat(c.window()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.raiseAfter()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.raiseAfter()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(c.stallRaiseAfter()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.playbackStalled()).isEqualTo(new Rule(1, 1, 1));
         assertThat(c.clearAfter()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.holdMissingFor()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.staleAfter()).isEqualTo(Duration.ofSeconds(15));

@@ -128,7 +128,7 @@ class StutterDetectorTest {
         assertThat(a.incidentId()).isEqualTo("stutter-20261121T210045Z");
         assertThat(a.throttle()).isNull();
         assertThat(a.message()).isEqualTo("streaming stutter during downloads (used: nfs-read-rtt, nfs-read-exe, "
-                + "io-psi, disk-read-await, transcode-behind on streaming-stack; nfs-write, disk-write, io-psi, "
+                + "io-psi, disk-read-await, transcode-behind, playback-stalled on streaming-stack; nfs-write, disk-write, io-psi, "
                 + "downloaders on download-stack)");
         assertThat(raise.reason()).isEqualTo(Decision.Transition.HELD);
 
@@ -138,8 +138,10 @@ class StutterDetectorTest {
         assertThat(ev.sessions()).extracting(s -> s.id()).containsExactly("s1", "s2");
         assertThat(ev.signalsMissing()).isEmpty();
         assertThat(ev.signalsUsed()).containsExactly("nfs-read-rtt", "nfs-read-exe", "io-psi", "disk-read-await",
-                "transcode-behind", "nfs-write", "disk-write", "downloaders");
-        assertThat(ev.signals()).allMatch(SignalValue::crossed).hasSize(9);
+                "transcode-behind", "playback-stalled", "nfs-write", "disk-write", "downloaders");
+        // Every proxy crossed; nobody's stream stands still (playback-stalled 0, not crossed).
+        assertThat(ev.signals()).hasSize(10).filteredOn(v -> !Signals.PLAYBACK_STALLED.equals(v.name()))
+                .allMatch(SignalValue::crossed);
         assertThat(ev.signals()).filteredOn(s -> s.name().equals("nfs-read-rtt")).singleElement()
                 .satisfies(s -> {
                     assertThat(s.value()).isEqualTo(90.0);
@@ -374,8 +376,9 @@ class StutterDetectorTest {
         assertThat(a.message()).contains("missing: transcode-behind: jellyfin unauthorized on streaming-stack")
                 .endsWith("; watching unknown, taken as watching: jellyfin unauthorized on streaming-stack)")
                 .doesNotContain("SECRET");
-        assertThat(a.evidence().signalsMissing())
-                .containsExactly("transcode-behind: jellyfin unauthorized on streaming-stack");
+        assertThat(a.evidence().signalsMissing()).containsExactly(
+                "transcode-behind: jellyfin unauthorized on streaming-stack",
+                "playback-stalled: jellyfin unauthorized on streaming-stack (only Jellyfin reports positions)");
         assertThat(a.evidence().toString()).doesNotContain("SECRET");
     }
 
@@ -400,7 +403,7 @@ class StutterDetectorTest {
         assertThat(d.stutter().state().message()).isEqualTo("streaming stutter during downloads (used: io-psi, "
                 + "disk-read-await on streaming-stack; disk-write, io-psi on download-stack; missing: nfs-read-rtt: no "
                 + "NFS statistics on streaming-stack, nfs-read-exe: no NFS statistics on streaming-stack, "
-                + "transcode-behind: no activity report from streaming-stack, nfs-write: no NFS statistics on "
+                + "transcode-behind: no activity report from streaming-stack, playback-stalled: no activity report from streaming-stack, nfs-write: no NFS statistics on "
                 + "download-stack, downloaders: no activity report from download-stack; watching unknown, "
                 + "taken as watching: no activity report from streaming-stack)");
     }
@@ -527,7 +530,9 @@ class StutterDetectorTest {
             previous = score;
         }
         assertThat(previous).isEqualTo(100);
-        assertThat(t.last().contention().evidence().signals()).allMatch(SignalValue::crossed);
+        // Every proxy crossed; playback-stalled (the symptom, 0 stalled sessions here) is not one of them.
+        assertThat(t.last().contention().evidence().signals()).filteredOn(v -> !Signals.PLAYBACK_STALLED.equals(v.name()))
+                .allMatch(SignalValue::crossed);
     }
 
     @Test

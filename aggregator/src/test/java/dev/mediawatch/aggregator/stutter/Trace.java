@@ -42,7 +42,8 @@ final class Trace {
     static final long MB = 1_000_000L;
 
     final DetectorConfig config;
-    final StutterDetector detector;
+    /** One window over the samples: the plain detector, or the detector learning from calm. */
+    final java.util.function.BiFunction<Instant, List<HostSample>, Decision> decide;
     final Host dl = new Host(DL, HostSample.DOWNLOAD).calmDownload();
     final Host st = new Host(ST, HostSample.STREAMING).calmStreaming();
     final List<Step> steps = new ArrayList<>();
@@ -53,12 +54,22 @@ final class Trace {
     }
 
     Trace() {
-        this(DetectorConfig.defaults());
+        // These traces time their raises on a 30 s hold: the proxies' raise time before it became 20 s by default.
+        this(DetectorConfig.defaults().toBuilder().raiseAfter(java.time.Duration.ofSeconds(30)).build());
     }
 
     Trace(DetectorConfig config) {
         this.config = config;
-        this.detector = new StutterDetector(config);
+        StutterDetector detector = new StutterDetector(config);
+        this.decide = detector::decide;
+    }
+
+    /** A trace whose detector learns its thresholds from calm, as the aggregator runs it. */
+    Trace(DetectorConfig config, dev.mediawatch.aggregator.baseline.Baselines baselines) {
+        this.config = config;
+        dev.mediawatch.aggregator.contention.DetectorRun run = new dev.mediawatch.aggregator.contention.DetectorRun(config,
+                baselines);
+        this.decide = run::decide;
     }
 
     /** Runs {@code n} windows with what the hosts report now; returns the last decision. */
@@ -80,7 +91,7 @@ final class Trace {
     /** One window at {@link #now} without moving the clock. */
     Decision window() {
         List<HostSample> samples = List.of(dl.sample(now), st.sample(now));
-        Decision d = detector.decide(now, samples);
+        Decision d = decide.apply(now, samples);
         steps.add(new Step(now, d));
         return d;
     }
@@ -265,6 +276,11 @@ final class Trace {
             List<StreamSession> s = jellyfin == SourceState.OK ? sessions : List.of();
             return HostActivity.of(id, now, sources, s, sab, qbt, post, null);
         }
+    }
+
+    /** A Jellyfin session the agent judged stalled (its position stood still for the span), playing. */
+    static StreamSession stalled(String id) {
+        return session(id, false, false).judged(true, false, 0.0);
     }
 
     static StreamSession session(String id, boolean paused, boolean behind) {

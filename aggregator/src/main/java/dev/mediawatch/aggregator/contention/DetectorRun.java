@@ -1,0 +1,129 @@
+package dev.mediawatch.aggregator.contention;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.mediawatch.aggregator.baseline.Baselines;
+import dev.mediawatch.aggregator.status.HostRecord;
+import dev.mediawatch.aggregator.stutter.Decision;
+import dev.mediawatch.aggregator.stutter.DetectorConfig;
+import dev.mediawatch.aggregator.stutter.HostSample;
+import dev.mediawatch.aggregator.stutter.Signals;
+import dev.mediawatch.aggregator.stutter.StutterDetector;
+import dev.mediawatch.contract.Availability;
+import dev.mediawatch.contract.Contention;
+import dev.mediawatch.contract.HostId;
+import dev.mediawatch.contract.SignalValue;
+import dev.mediawatch.contract.StreamSession;
+
+/**
+ * One detector window, the same live and in a replay: the registry's hosts as samples, the decision on the thresholds
+ * in force (learned, configured or default: {@link Baselines}), then the window taught to the baselines when it was
+ * calm. Plain Java, no I/O; the live wiring ({@link ContentionService}) and {@code Replay} both call {@link #step}.
+ */
+public final class DetectorRun {
+
+    private final StutterDetector detector;
+    private final Baselines baselines;
+    private final Duration window;
+
+    public DetectorRun(DetectorConfig config, Baselines baselines) {
+        this.detector = new StutterDetector(config, baselines);
+        this.baselines = baselines;
+        this.window = config.window();
+    }
+
+    /**
+     * The detector and baselines {@code mediawatch.stutter.*} describe, for {@code maxHosts} hosts; a mistake stops
+     * startup (or a replay) naming the key and the entry.
+     */
+    public static DetectorRun configure(dev.mediawatch.aggregator.config.AggregatorConfig.Stutter s, int maxHosts) {
+        DetectorConfig config = DetectorSettings.of(s);
+        Baselines baselines = new Baselines(dev.mediawatch.aggregator.baseline.BaselineConfig.of(s.learnAfter(),
+                s.learnDays(), s.learning().orElse(List.of())), config, DetectorSettings.configured(s),
+                maxHosts * dev.mediawatch.aggregator.baseline.BaselineConfig.defaultLearning().size());
+        return new DetectorRun(config, baselines);
+    }
+
+    public Baselines baselines() {
+        return baselines;
+    }
+
+    public DetectorConfig config() {
+        return detector.config();
+    }
+
+    /** Decides the window at {@code now} over the hosts, and learns from it if it was calm. */
+    public Decision step(Instant now, Collection<HostRecord> records) {
+        return decide(now, samples(records));
+    }
+
+    /** The same over samples already made (generated traces). */
+    public Decision decide(Instant now, List<HostSample> samples) {
+        Decision d = detector.decide(now, samples);
+        baselines.observe(now, window, d.contention().evidence().signals(), calm(d));
+        return d;
+    }
+
+    /**
+     * A window to learn from: nothing downloading (the downloaders count is 0 on every download host that reported
+     * it; where none did, no download pressure), no stutter raised and no stream stalled. Contention (downloads with
+     * degraded streaming) is never calm, so an evening of it never becomes "normal". A streaming side degraded by
+     * the default thresholds alone is not excluded: that is how a slow NAS stops looking degraded.
+     */
+    public static boolean calm(Decision d) {
+        if (d.stutter().raised()) {
+            return false;
+        }
+        for (StreamSession s : d.contention().evidence().sessions()) {
+            if (s.stalledOrSilent()) {
+                return false;
+            }
+        }
+        boolean downloadersKnown = false;
+        for (SignalValue v : d.contention().evidence().signals()) {
+            if (Signals.DOWNLOADERS.equals(v.name())) {
+                downloadersKnown = true;
+                if (v.value() > 0) {
+                    return false;
+                }
+            }
+            if (Signals.PLAYBACK_STALLED.equals(v.name()) && v.crossed()) {
+                return false;
+            }
+        }
+        if (!downloadersKnown) {
+            String state = d.contention().state();
+            return !Contention.DOWNLOADING.equals(state) && !Contention.CONTENTION.equals(state);
+        }
+        return true;
+    }
+
+    /** The detector's view of every host the registry holds. */
+    public static List<HostSample> samples(Collection<HostRecord> records) {
+        List<HostSample> samples = new ArrayList<>(records.size());
+        for (HostRecord r : records) {
+            samples.add(new HostSample(r.host(), r.state() == null ? null : r.state().role(),
+                    r.availability() == Availability.ONLINE, r.lastSeen(), r.io(), r.mounts(), r.activity()));
+        }
+        return samples;
+    }
+
+    /** Each download or streaming host and its side, for the baselines' views. */
+    public static Map<HostId, String> sides(Collection<HostRecord> records) {
+        Map<HostId, String> out = new LinkedHashMap<>();
+        for (HostSample s : samples(records)) {
+            if (s.download()) {
+                out.put(s.host(), Signals.DOWNLOAD);
+            } else if (s.streaming()) {
+                out.put(s.host(), Signals.STREAMING);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.mediawatch.aggregator.replay;
+
+import java.time.Clock;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.status.StatusService;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Turns the recording on when {@code mediawatch.recording.file} is set: every accepted message that feeds the
+ * detector goes to the {@link Recorder}, written on the ingest worker.
+ */
+@Singleton
+public class RecordingSetup {
+
+    private static final Logger LOG = Logger.getLogger(RecordingSetup.class);
+    private Recorder recorder;
+
+    void onStart(@Observes StartupEvent event, AggregatorConfig config, StatusService status) {
+        AggregatorConfig.Recording r = config.recording();
+        if (r.file().isEmpty()) {
+            return;
+        }
+        recorder = new Recorder(r.file().get(), r.maxBytes(), r.keep(), Clock.systemUTC());
+        status.ingest().onAccepted(recorder::record);
+        LOG.infof("recording what feeds the detector to %s (rotated at %d bytes, %d kept); replay it with "
+                + "scripts/replay.sh", recorder.file(), r.maxBytes(), r.keep());
+    }
+
+    void onStop(@Observes ShutdownEvent event, StatusService status) {
+        if (recorder != null) {
+            status.ingest().onAccepted(null);
+            recorder.close();
+        }
+    }
+}
