@@ -80,10 +80,13 @@ class ContentionTest {
 
         writer.destroy();
         writer.waitFor(10, TimeUnit.SECONDS);
-        await("io pressure and the reads' wait fall (loaded: avg10 %.2f, r_await %.3f ms)".formatted(loadedPsi, loadedWait))
+        // After: the writes stop at once, and the samples follow the disk down. Either signal falling is enough: the
+        // paced reader keeps the disk busy, and on this shared machine a neighbour's I/O can hold one of them up
+        // (seen once: r_await halved while avg10 kept climbing on a disk slowed from outside).
+        await("io pressure or the reads' wait fall (loaded: avg10 %.2f, r_await %.3f ms)".formatted(loadedPsi, loadedWait))
                 .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .until(this::latest, s -> s.pressure().io().some().avg10() <= loadedPsi - 5.0
-                        && disk(s).readAwaitMs() < loadedWait / 1.3 && disk(s).writeBytesPerSec() < 1_000_000);
+                .until(this::latest, s -> disk(s).writeBytesPerSec() < 1_000_000
+                        && (s.pressure().io().some().avg10() <= loadedPsi - 5.0 || disk(s).readAwaitMs() < loadedWait / 1.3));
     }
 
     private static double median(double[] values) {

@@ -81,6 +81,9 @@ final class AppProcess implements AutoCloseable {
                 "-Xmx128m", "-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        // The aggregator's data files in the test's own directory, unless the test says otherwise: the defaults
+        // (/var/lib/mediawatch) would be shared by every test's aggregator (and locked by the one running).
+        pb.environment().put("MEDIAWATCH_INCIDENTS_FILE", workDir.resolve(name + "-incidents.journal").toString());
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         AppProcess app = new AppProcess(name, pb.start(), log, httpPort);
@@ -94,10 +97,15 @@ final class AppProcess implements AutoCloseable {
      */
     static final Path LOGS_MANIFEST = Path.of(System.getProperty("mediawatch.e2e.work", "target/e2e")).resolve("app-logs.txt");
 
+    /** The first app of this run of the tests starts a new list: logs of earlier runs are not this run's business. */
+    private static boolean listStarted;
+
     private static synchronized void record(String kind, Path log) throws IOException {
         Files.createDirectories(LOGS_MANIFEST.getParent());
         Files.writeString(LOGS_MANIFEST, kind + " " + log.toAbsolutePath() + "\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+                listStarted ? java.nio.file.StandardOpenOption.APPEND : java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                java.nio.file.StandardOpenOption.WRITE);
+        listStarted = true;
     }
 
     /**

@@ -140,8 +140,11 @@ class BackpressureIT {
         assertThat(flood.exitValue()).isZero();
         Metrics after = awaitSettled(before, 20_000);
         // Every junk line was read and refused, or replaced by a newer one before it was read: none vanished.
-        assertThat(after.shed("state", "junk-host", "superseded") - before.shed("state", "junk-host", "superseded")
-                + after.rejected("state", "malformed") - before.rejected("state", "malformed")).isEqualTo(20_000);
+        double superseded = after.shed("state", "junk-host", "superseded") - before.shed("state", "junk-host", "superseded");
+        double read = after.rejected("state", "malformed") - before.rejected("state", "malformed");
+        assertThat(superseded + read).isEqualTo(20_000);
+        figure("junk on one topic: 20000 delivered, " + (long) read + " read and refused, " + (long) superseded
+                + " superseded");
         health.assertAlways200();
     }
 
@@ -166,6 +169,7 @@ class BackpressureIT {
             shed += hostShed;
         }
         assertThat(shed + handled).isEqualTo(20_000);
+        figure("junk over 20 hosts: 20000 delivered, " + (long) handled + " read and refused, " + (long) shed + " superseded");
         health.assertAlways200();
     }
 
@@ -231,9 +235,11 @@ class BackpressureIT {
                 .filteredOn(h -> h.host().value().equals(chatty)).singleElement()
                 .satisfies(h -> assertThat(h.stateTimestamp()).isEqualTo(last)));
         Metrics after = awaitSettled(before, sent.get());
-        assertThat(after.received("state") - before.received("state")
-                + after.shed("state", chatty, "superseded") - before.shed("state", chatty, "superseded"))
-                .isGreaterThanOrEqualTo(sent.get());
+        double accepted = after.received("state") - before.received("state");
+        double superseded = after.shed("state", chatty, "superseded") - before.shed("state", chatty, "superseded");
+        assertThat(accepted + superseded).isGreaterThanOrEqualTo(sent.get());
+        figure("valid states 200/s: " + sent.get() + " sent, " + (long) accepted + " states accepted (the agent's too), "
+                + (long) superseded + " of the chatty host's superseded");
         // Bounded: nothing waits but the newest message of each topic (a state is a few hundred bytes), and what the
         // heap keeps after a collection does not grow with the flood.
         assertThat(pendingBytes).allMatch(b -> b < 256 * 1024);
@@ -292,6 +298,11 @@ class BackpressureIT {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         Files.writeString(WORK.resolve("kill-to-exited.txt"), Instant.now() + " " + ms + " ms\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private static void figure(String line) throws IOException {
+        Files.writeString(WORK.resolve("figures.txt"), line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     private static Path junk(int lines) throws IOException {

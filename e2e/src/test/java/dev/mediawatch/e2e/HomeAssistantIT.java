@@ -278,7 +278,9 @@ class HomeAssistantIT {
         for (JsonNode c : configs().values()) {
             assertThat(uniqueIds.add(c.path("unique_id").asText())).as("duplicate %s", c.path("unique_id")).isTrue();
         }
-        assertThat(text(state(DL + "/service/website"))).contains("\"running\":\"ON\"");
+        // The renamed service's state follows at the next tick once the restarted aggregator has read the hosts.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(text(state(DL + "/service/website")))
+                .contains("\"running\":\"ON\""));
     }
 
     @Test

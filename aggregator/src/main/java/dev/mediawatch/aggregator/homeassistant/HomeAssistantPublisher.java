@@ -93,6 +93,8 @@ public class HomeAssistantPublisher {
     private final java.util.concurrent.atomic.AtomicBoolean birthPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final String birthTopic;
     private volatile boolean stopping;
+    /** The first announcement went out (ticks wait for it). */
+    private volatile boolean announced;
 
     public HomeAssistantPublisher(StatusService status, ContentionService contention, MqttSession publisher,
             RefreshService refresh, ServiceCatalogue catalogue, AggregatorConfig config, MeterRegistry meters,
@@ -220,6 +222,7 @@ public class HomeAssistantPublisher {
             publishChanged(plan);
             lastRestateNanos = System.nanoTime();
             announcements.increment();
+            announced = true;
         } catch (RuntimeException e) {
             LOG.errorf(e, "announcing to Home Assistant failed; retried at the next tick");
         }
@@ -236,7 +239,9 @@ public class HomeAssistantPublisher {
     }
 
     void tick() {
-        if (stopping) {
+        if (stopping || !announced) {
+            // Not before the first announcement: right after a start the retained messages that describe the hosts
+            // are still arriving (a retained command to the aggregator comes with them).
             return;
         }
         HaDiscovery.Plan plan = plan();
@@ -308,7 +313,12 @@ public class HomeAssistantPublisher {
             if (host.equals(HaDiscovery.STACK) || key.startsWith("svc_")) {
                 clear = known || host.equals(HaDiscovery.STACK) || settled;
             } else if (key.startsWith("mount_")) {
-                clear = known ? record != null && record.mounts() != null : settled;
+                // Only once the host's own mounts report, as read now, lacks the mount: the plan may have been built
+                // from a status a moment older than the registry (right after a start, while retained messages arrive).
+                clear = known ? record != null && record.mounts() != null && record.mounts().mounts().stream()
+                        .noneMatch(m -> key.equals("mount_" + HaDiscovery.mountKey(m.path()))
+                                || key.startsWith("mount_" + HaDiscovery.mountKey(m.path()) + "_"))
+                        : settled;
             } else {
                 clear = !known && settled;
             }
