@@ -22,12 +22,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param qbittorrent    qBittorrent's transfer; absent when not configured or not answering
  * @param postProcessing post-processing containers and their disk activity
  * @param throttle       the download throttle; absent on hosts that cannot throttle
+ * @param imports        today's imports per *arr app (download hosts with Radarr, Sonarr or Lidarr configured)
+ * @param identities     who the media services here are, by their own APIs (Jellyfin's server id, Navidrome's version)
  */
 @JsonPropertyOrder({ "schema", "version", "host", "timestamp", "sources", "sessions", "sabnzbd", "qbittorrent",
-        "postProcessing", "throttle" })
+        "postProcessing", "throttle", "imports", "identities" })
 public record HostActivity(String schema, int version, HostId host, Instant timestamp, List<ActivitySource> sources,
         List<StreamSession> sessions, DownloadQueue sabnzbd, TorrentTransfer qbittorrent,
-        List<PostProcessor> postProcessing, ThrottleState throttle) {
+        List<PostProcessor> postProcessing, ThrottleState throttle, List<ArrImports> imports,
+        List<ServiceIdentity> identities) {
 
     public HostActivity {
         Objects.requireNonNull(schema, "schema");
@@ -36,13 +39,27 @@ public record HostActivity(String schema, int version, HostId host, Instant time
         sources = sources == null ? List.of() : List.copyOf(sources);
         sessions = sessions == null ? List.of() : List.copyOf(sessions);
         postProcessing = postProcessing == null ? List.of() : List.copyOf(postProcessing);
+        imports = imports == null ? List.of() : List.copyOf(imports);
+        identities = identities == null ? List.of() : List.copyOf(identities);
     }
 
     public static HostActivity of(HostId host, Instant timestamp, List<ActivitySource> sources,
             List<StreamSession> sessions, DownloadQueue sabnzbd, TorrentTransfer qbittorrent,
             List<PostProcessor> postProcessing, ThrottleState throttle) {
+        return of(host, timestamp, sources, sessions, sabnzbd, qbittorrent, postProcessing, throttle, List.of(), List.of());
+    }
+
+    public static HostActivity of(HostId host, Instant timestamp, List<ActivitySource> sources,
+            List<StreamSession> sessions, DownloadQueue sabnzbd, TorrentTransfer qbittorrent,
+            List<PostProcessor> postProcessing, ThrottleState throttle, List<ArrImports> imports,
+            List<ServiceIdentity> identities) {
         return new HostActivity(Schema.HOST_ACTIVITY.id(), Schema.HOST_ACTIVITY.version(), host, timestamp, sources,
-                sessions, sabnzbd, qbittorrent, postProcessing, throttle);
+                sessions, sabnzbd, qbittorrent, postProcessing, throttle, imports, identities);
+    }
+
+    /** The identity a service here reported, if any. */
+    public java.util.Optional<ServiceIdentity> identity(String service) {
+        return identities.stream().filter(i -> i.service().equals(service)).findFirst();
     }
 
     /** Sessions playing now (not paused). */

@@ -21,12 +21,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param checklist   the split plan's success criteria that can be checked live
  * @param contention  the stutter detector's last window (score, state, evidence); absent before its first window
  * @param truncated   true when per-service lists were left out to fit the MQTT size limit (only on the topic)
+ * @param imports     today's imports per *arr app ({@code media.metrics.today}), summed over the download hosts
  */
 @JsonPropertyOrder({ "schema", "version", "generatedAt", "hosts", "totals", "storage", "alerts", "drift", "checklist",
-        "contention", "truncated" })
+        "contention", "truncated", "imports" })
 public record StatusReport(String schema, int version, Instant generatedAt, List<HostStatus> hosts, HostSummary totals,
         List<StorageShare> storage, List<Alert> alerts, List<Check> drift, List<Check> checklist, Contention contention,
-        Boolean truncated) {
+        Boolean truncated, List<ArrImports> imports) {
 
     public StatusReport {
         Objects.requireNonNull(schema, "schema");
@@ -37,6 +38,7 @@ public record StatusReport(String schema, int version, Instant generatedAt, List
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
         drift = drift == null ? List.of() : List.copyOf(drift);
         checklist = checklist == null ? List.of() : List.copyOf(checklist);
+        imports = imports == null ? List.of() : List.copyOf(imports);
         truncated = Boolean.TRUE.equals(truncated) ? Boolean.TRUE : null;
     }
 
@@ -52,13 +54,19 @@ public record StatusReport(String schema, int version, Instant generatedAt, List
             totals = totals.plus(h.counts());
         }
         return new StatusReport(Schema.STATUS.id(), Schema.STATUS.version(), generatedAt, hosts, totals, storage,
-                alerts, drift, checklist, contention, null);
+                alerts, drift, checklist, contention, null, List.of());
     }
 
     /** The same report without per-service lists, for a topic whose size is limited. */
     public StatusReport withoutServices() {
         return new StatusReport(schema, version, generatedAt, hosts.stream().map(HostStatus::withoutServices).toList(),
-                totals, storage, alerts, drift, checklist, contention, Boolean.TRUE);
+                totals, storage, alerts, drift, checklist, contention, Boolean.TRUE, imports);
+    }
+
+    /** The same report with today's imports. */
+    public StatusReport withImports(List<ArrImports> today) {
+        return new StatusReport(schema, version, generatedAt, hosts, totals, storage, alerts, drift, checklist, contention,
+                truncated, today);
     }
 
     /** A host's status, if known. */

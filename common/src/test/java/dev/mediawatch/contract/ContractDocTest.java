@@ -46,7 +46,7 @@ class ContractDocTest {
             EnvFile.class, MissingService.class,
             HostSummary.class, ServiceProbe.class, HostMounts.class, MountState.class, NfsOptions.class,
             MountSpace.class, NfsStats.class, NfsOpStats.class, HostIo.class, HostPressure.class, Pressure.class,
-            PressureLine.class, DiskIo.class, ContainerIo.class, HostActivity.class, ActivitySource.class,
+            PressureLine.class, DiskIo.class, ContainerIo.class, HostActivity.class, ActivitySource.class, ArrImports.class, ServiceIdentity.class,
             StreamSession.class, BaselineReport.class, SignalBaseline.class, DownloadQueue.class, TorrentTransfer.class, PostProcessor.class, ThrottleState.class,
             DownloadLimits.class, ThrottleRequest.class, Contention.class, StutterEvidence.class, SignalValue.class,
             AlertState.class, Incident.class, IncidentAction.class, IncidentList.class })
