@@ -26,6 +26,9 @@ public final class ActivityKeys {
     public static final String SABNZBD_API_KEY = "MEDIAWATCH_SABNZBD_API_KEY";
     public static final String QBITTORRENT_USER = "MEDIAWATCH_QBITTORRENT_USER";
     public static final String QBITTORRENT_PASSWORD = "MEDIAWATCH_QBITTORRENT_PASSWORD";
+    public static final String RADARR_API_KEY = "MEDIAWATCH_RADARR_API_KEY";
+    public static final String SONARR_API_KEY = "MEDIAWATCH_SONARR_API_KEY";
+    public static final String LIDARR_API_KEY = "MEDIAWATCH_LIDARR_API_KEY";
 
     private static final Logger LOG = Logger.getLogger(ActivityKeys.class);
 

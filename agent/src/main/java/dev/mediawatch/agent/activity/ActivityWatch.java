@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +51,10 @@ import io.quarkus.runtime.StartupEvent;
  *
  * <p>Sources are configured by URL ({@code mediawatch.activity.<source>.url}) or found in the catalogue
  * (the service of that name on this host, at its first port on {@code mediawatch.probes.host}); their secrets
- * come from {@link ActivityKeys}. A host with no source and no throttle publishes no activity.
+ * come from {@link ActivityKeys}. A host with no source and no throttle publishes no activity. The *arr histories
+ * (Radarr, Sonarr, Lidarr) and Jellyfin's identity are asked every {@code mediawatch.activity.imports.interval} and
+ * on the refresh command, not every cycle; today is counted in the agent's time zone (the JVM's, e.g. from
+ * {@code TZ}).
  */
 @ApplicationScoped
 public class ActivityWatch {
@@ -67,6 +71,7 @@ public class ActivityWatch {
     private final Config mpConfig;
     private final Duration interval;
     private final Duration timeout;
+    private final Duration importsInterval;
     private final PlaybackTracker.Settings stall;
     private final boolean throttleAllowed;
     private final LogThrottle failureLog = new LogThrottle(Duration.ofMinutes(1));
@@ -103,6 +108,7 @@ public class ActivityWatch {
             throw new IllegalArgumentException("mediawatch.activity.interval: " + interval
                     + " must be longer than mediawatch.activity.timeout (" + timeout + ")");
         }
+        this.importsInterval = importsInterval(interval, config.activity().imports().interval());
         AgentConfig.Stall s = config.activity().stall();
         this.stall = stallSettings(interval, s.span(), s.minAdvance(), s.silentAfter());
         this.throttleAllowed = config.throttle().allowed().orElse("download".equals(identity.role()));
@@ -118,28 +124,40 @@ public class ActivityWatch {
                 .map(u -> new SabnzbdClient(u, keys.get(ActivityKeys.SABNZBD_API_KEY), timeout)).orElse(null);
         QbittorrentClient qbittorrent = qbittorrentUrl.map(u -> new QbittorrentClient(u,
                 keys.get(ActivityKeys.QBITTORRENT_USER), keys.get(ActivityKeys.QBITTORRENT_PASSWORD), timeout)).orElse(null);
+        Clock clock = Clock.systemUTC();
+        // Today is the operator's day: from local midnight in the agent's zone.
+        ZoneId zone = ZoneId.systemDefault();
+        List<ArrClient> arr = new ArrayList<>(3);
+        List<String> arrUrls = new ArrayList<>(3);
+        for (ArrClient.App app : ArrClient.App.values()) {
+            url(app.id(), arrEndpoint(app).url()).ifPresent(u -> {
+                arr.add(new ArrClient(app, u, keys.get(app.keyVariable()), timeout, clock, zone));
+                arrUrls.add(app.id() + " " + u);
+            });
+        }
         ActivityCollector.Clients clients = new ActivityCollector.Clients(
                 jellyfinUrl.map(u -> new JellyfinClient(u, keys.get(ActivityKeys.JELLYFIN_API_KEY), timeout)).orElse(null),
                 navidromeUrl.map(u -> new NavidromeClient(u, keys.get(ActivityKeys.NAVIDROME_USER),
                         keys.get(ActivityKeys.NAVIDROME_PASSWORD), timeout)).orElse(null),
-                sabnzbd, qbittorrent);
+                sabnzbd, qbittorrent, arr);
 
         List<String> postProcessing = config.activity().postProcessing().stream().map(String::strip)
                 .filter(s -> !s.isEmpty()).toList();
-        Clock clock = Clock.systemUTC();
         pauser = ContainerPauser.docker(config.docker().host(), config.docker().timeout());
         throttle = new Throttle(identity.host(), sabnzbd == null ? null : Throttle.limiter(sabnzbd),
                 qbittorrent == null ? null : Throttle.limiter(qbittorrent), pauser, postProcessing,
                 new ThrottleStore(config.throttle().stateFile()), clock, throttleAllowed, events::event);
         Throttle t = throttle;
-        collector = new ActivityCollector(identity.host(), clock, clients, postProcessing, containers::current,
-                host::currentIo, () -> publishThrottle(t.state()) ? t.state() : null, events::event, stall);
+        collector = new ActivityCollector(identity.host(), clock, clients, importsInterval, postProcessing,
+                containers::current, host::currentIo, () -> publishThrottle(t.state()) ? t.state() : null, events::event,
+                stall);
 
-        LOG.infof("activity sources: %s; throttle %s (state file %s); every %s, API timeout %s; playback stalls "
-                + "judged over %s (min advance %s, silent after %s)",
-                describe(jellyfinUrl, navidromeUrl, sabnzbdUrl, qbittorrentUrl),
+        LOG.infof("activity sources: %s; throttle %s (state file %s); every %s, API timeout %s; imports and "
+                + "identities every %s (today from midnight in %s); playback stalls judged over %s (min advance %s, "
+                + "silent after %s)",
+                describe(jellyfinUrl, navidromeUrl, sabnzbdUrl, qbittorrentUrl, arrUrls),
                 throttleAllowed ? "allowed" : "not allowed", config.throttle().stateFile(), interval, timeout,
-                human(stall.span()), stall.minAdvance(), human(stall.silentAfter()));
+                human(importsInterval), zone, human(stall.span()), stall.minAdvance(), human(stall.silentAfter()));
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "mediawatch-activity");
             th.setDaemon(true);
@@ -181,6 +199,26 @@ public class ActivityWatch {
         return new PlaybackTracker.Settings(span, minAdvance, silentAfter);
     }
 
+    /**
+     * {@code mediawatch.activity.imports.interval}, checked against the poll interval: asking the histories more
+     * often than the activity is collected could not happen anyway, and would only hide a wrong setting.
+     */
+    static Duration importsInterval(Duration interval, Duration imports) {
+        if (imports.compareTo(interval) < 0) {
+            throw new IllegalArgumentException("mediawatch.activity.imports.interval: " + human(imports)
+                    + " is shorter than mediawatch.activity.interval (" + human(interval) + "); use at least that");
+        }
+        return imports;
+    }
+
+    private AgentConfig.Endpoint arrEndpoint(ArrClient.App app) {
+        return switch (app) {
+            case RADARR -> config.activity().radarr();
+            case SONARR -> config.activity().sonarr();
+            case LIDARR -> config.activity().lidarr();
+        };
+    }
+
     /** {@code 20s} or {@code 1500ms}, as the configuration is written. */
     private static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
@@ -191,12 +229,20 @@ public class ActivityWatch {
         return throttleAllowed || s.active() || s.lastRestoredAt() != null;
     }
 
-    /** Collect and publish now (the refresh command); at most one waits. */
+    /**
+     * Collect and publish now (the refresh command), the *arr histories and Jellyfin's identity included; at most
+     * one waits.
+     */
     public void refresh() {
         if (thread != null && !thread.isShutdown() && refreshQueued.compareAndSet(false, true)) {
             thread.execute(() -> {
                 refreshQueued.set(false);
-                guarded("activity refresh", this::cycle);
+                guarded("activity refresh", () -> {
+                    if (collector != null) {
+                        collector.askSlowSourcesNext();
+                    }
+                    cycle();
+                });
             });
         }
     }
@@ -302,12 +348,13 @@ public class ActivityWatch {
     }
 
     private static String describe(Optional<URI> jellyfin, Optional<URI> navidrome, Optional<URI> sabnzbd,
-            Optional<URI> qbittorrent) {
+            Optional<URI> qbittorrent, List<String> arr) {
         List<String> parts = new ArrayList<>();
         jellyfin.ifPresent(u -> parts.add("jellyfin " + u));
         navidrome.ifPresent(u -> parts.add("navidrome " + u));
         sabnzbd.ifPresent(u -> parts.add("sabnzbd " + u));
         qbittorrent.ifPresent(u -> parts.add("qbittorrent " + u));
+        parts.addAll(arr);
         return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
@@ -321,8 +368,10 @@ public class ActivityWatch {
         }
         Future<?> stop = thread.submit(() -> guarded("throttle restore at stop", throttle::stop));
         try {
-            // Behind a running cycle (each call bounded by the timeout), then two downloaders and the containers.
-            stop.get(timeout.toMillis() * 12 + config.docker().timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+            // Behind a running cycle (each call bounded by the timeout), then two downloaders and the containers. A
+            // cycle that asks the *arr histories makes up to MAX_PAGES calls per app and one for Jellyfin's identity.
+            long calls = 12 + ArrClient.MAX_PAGES * ArrClient.App.values().length + 1;
+            stop.get(timeout.toMillis() * calls + config.docker().timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

@@ -20,9 +20,9 @@ import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.contract.Text;
 
 /**
- * The HTTP side of every activity client (Jellyfin, Navidrome, SABnzbd, qBittorrent): one JDK client per
- * source, a timeout on every call (connect and the whole response), a bounded body, and failures turned into
- * an {@link ActivitySource} state whose problem text never holds the URL's query (where SABnzbd and
+ * The HTTP side of every activity client (Jellyfin, Navidrome, SABnzbd, qBittorrent, Radarr, Sonarr, Lidarr): one
+ * JDK client per source, a timeout on every call (connect and the whole response), a bounded body, and failures
+ * turned into an {@link ActivitySource} state whose problem text never holds the URL's query (where SABnzbd and
  * Navidrome carry their keys) or any header. Calls block: run them on the activity thread, never on the
  * scheduler or an event loop.
  */

@@ -19,6 +19,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mediawatch.contract.ActivitySource;
+import dev.mediawatch.contract.ServiceIdentity;
 import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.contract.StreamSession;
 import dev.mediawatch.contract.Text;
@@ -33,6 +34,10 @@ import dev.mediawatch.contract.Text;
  * which Jellyfin computes from ffmpeg's {@code time=} plus the seek offset, over the item's run time) minus the
  * player's position gives how far it is ahead; {@link TranscodePace} judges that.
  *
+ * <p>Besides, {@link #identity()} asks who the server is ({@code /System/Info/Public}, every few minutes rather than
+ * every poll: a server's id does not change while it runs), so the aggregator can compare it with what the public
+ * URL answers.
+ *
  * <p>The API key goes in the {@code Authorization: MediaBrowser Token="..."} header only: never in the URL, a
  * problem text or {@link #toString()}. A key that a header cannot carry is refused here without a call.
  */
@@ -43,6 +48,13 @@ public final class JellyfinClient {
 
     /** Sessions seen within the last 16 minutes: Jellyfin's own dashboard asks for the same window. */
     static final String SESSIONS = "/Sessions?activeWithinSeconds=960";
+
+    /**
+     * Who the server is, without a key ({@code [AllowAnonymous]} in Jellyfin's {@code SystemController}): a
+     * {@code PublicSystemInfo} with {@code Id} (the server id, kept across restarts and upgrades), {@code ServerName},
+     * {@code Version}, {@code ProductName} and {@code LocalAddress}.
+     */
+    static final String PUBLIC_INFO = "/System/Info/Public";
 
     /** At most this many sessions are kept from one answer, so one poll cannot grow the published payload. */
     static final int MAX_SESSIONS = 100;
@@ -56,6 +68,7 @@ public final class JellyfinClient {
 
     private final ApiHttp http;
     private final URI sessionsUri;
+    private final URI publicInfoUri;
     private final String authorization;
     private final ActivitySource unusable;
 
@@ -71,6 +84,7 @@ public final class JellyfinClient {
         Objects.requireNonNull(apiKey, "apiKey");
         this.http = new ApiHttp(SOURCE, timeout);
         this.sessionsUri = endpoint(baseUrl, SESSIONS);
+        this.publicInfoUri = endpoint(baseUrl, PUBLIC_INFO);
         String key = apiKey.map(String::strip).orElse("");
         if (sessionsUri == null) {
             this.unusable = problem(SourceState.ERROR, "not an http(s) URL with a host: check the Jellyfin URL");
@@ -125,6 +139,30 @@ public final class JellyfinClient {
                 }
             }
             return Poll.ok(SOURCE, List.copyOf(out));
+        } catch (ApiHttp.Failure f) {
+            return Poll.failed(f.source());
+        }
+    }
+
+    /**
+     * Who this Jellyfin is ({@code GET /System/Info/Public}): {@code Id}, {@code ServerName} and {@code Version}, what
+     * a public URL's answer is compared with to show that it reaches this instance. Asked without the key (the
+     * endpoint needs none, so it works before a key is set). An answer without an {@code Id} is an error: a
+     * name and a version alone cannot tell two servers apart. Blocking, bounded by the timeout.
+     */
+    public Poll<ServiceIdentity> identity() {
+        if (publicInfoUri == null) {
+            return Poll.failed(problem(SourceState.ERROR, "not an http(s) URL with a host: check the Jellyfin URL"));
+        }
+        HttpRequest request = http.request(publicInfoUri).header("Accept", "application/json").GET().build();
+        try {
+            JsonNode info = http.json(request);
+            String id = info.isObject() ? text(info, "Id") : null;
+            if (id == null || id.isBlank()) {
+                throw http.fail(SourceState.ERROR, "no server Id in the answer from " + ApiHttp.where(publicInfoUri));
+            }
+            return Poll.ok(SOURCE, new ServiceIdentity(SOURCE, printable(id.strip()), printable(text(info, "ServerName")),
+                    printable(text(info, "Version"))));
         } catch (ApiHttp.Failure f) {
             return Poll.failed(f.source());
         }

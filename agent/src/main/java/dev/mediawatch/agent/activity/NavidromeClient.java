@@ -17,6 +17,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mediawatch.contract.ActivitySource;
+import dev.mediawatch.contract.ServiceIdentity;
 import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.contract.StreamSession;
 import dev.mediawatch.contract.Text;
@@ -89,8 +90,18 @@ public final class NavidromeClient {
      * {@value #PLAYING_MINUTES} minutes, in the server's order.
      */
     public Poll<List<StreamSession>> sessions() {
+        return nowPlaying().sessions();
+    }
+
+    /**
+     * One {@code getNowPlaying}, blocking as {@link #sessions()}: the sessions, and who answered. Every Subsonic
+     * envelope names its server, a failed one too: Navidrome writes {@code type} ("navidrome") and
+     * {@code serverVersion} (OpenSubsonic's fields) beside {@code status}, so a wrong password still shows which
+     * server was reached. The original Subsonic server writes neither: no identity then.
+     */
+    public NowPlaying nowPlaying() {
         if (unusable != null) {
-            return Poll.failed(unusable);
+            return new NowPlaying(Poll.failed(unusable), null);
         }
         String salt = HexFormat.of().formatHex(randomBytes());
         String token = md5Hex(password + salt);
@@ -98,11 +109,13 @@ public final class NavidromeClient {
                 + "&s=" + salt + "&v=" + API_VERSION + "&c=" + CLIENT_NAME + "&f=json");
         HttpRequest request = http.request(uri).header("Accept", "application/json").GET().build();
         String where = ApiHttp.where(endpoint);
+        ServiceIdentity identity = null;
         try {
             JsonNode response = http.json(request).path("subsonic-response");
             if (!response.isObject()) {
                 throw http.fail(SourceState.ERROR, "not a Subsonic answer from " + where);
             }
+            identity = identity(response);
             String status = JellyfinClient.text(response, "status");
             if ("failed".equals(status)) {
                 throw failed(response.path("error"), where, token, salt);
@@ -124,10 +137,24 @@ public final class NavidromeClient {
                     out.add(s);
                 }
             }
-            return Poll.ok(SOURCE, List.copyOf(out));
+            return new NowPlaying(Poll.ok(SOURCE, List.copyOf(out)), identity);
         } catch (ApiHttp.Failure f) {
-            return Poll.failed(f.source());
+            return new NowPlaying(Poll.failed(f.source()), identity);
         }
+    }
+
+    /** What one {@code getNowPlaying} gave: the sessions as a poll, and the server's identity (null when unknown). */
+    public record NowPlaying(Poll<List<StreamSession>> sessions, ServiceIdentity identity) {
+    }
+
+    /**
+     * {@code ServiceIdentity("navidrome", null, type, serverVersion)}: Subsonic has no server id, so the server's
+     * kind and version are what a public URL's answer can be compared with. Null when the envelope has neither.
+     */
+    static ServiceIdentity identity(JsonNode response) {
+        String type = JellyfinClient.printable(JellyfinClient.text(response, "type"));
+        String version = JellyfinClient.printable(JellyfinClient.text(response, "serverVersion"));
+        return type == null && version == null ? null : new ServiceIdentity(SOURCE, null, type, version);
     }
 
     /** Subsonic errors 40 (wrong user name or password) and 41 (no token authentication for this user) are the

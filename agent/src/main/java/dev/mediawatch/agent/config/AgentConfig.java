@@ -106,8 +106,31 @@ public interface AgentConfig {
         /** qBittorrent's transfer and limit (user/password: {@code MEDIAWATCH_QBITTORRENT_USER}/{@code _PASSWORD}). */
         Endpoint qbittorrent();
 
+        /** Radarr's history: movies imported today (key: {@code MEDIAWATCH_RADARR_API_KEY}). */
+        Endpoint radarr();
+
+        /** Sonarr's history: episodes imported today (key: {@code MEDIAWATCH_SONARR_API_KEY}). */
+        Endpoint sonarr();
+
+        /** Lidarr's history: tracks imported today (key: {@code MEDIAWATCH_LIDARR_API_KEY}). */
+        Endpoint lidarr();
+
+        /** How often the *arr histories and the services' identities are asked. */
+        Imports imports();
+
         /** How Jellyfin's playing sessions are judged {@code stalled} or {@code silent} (a {@code StreamSession}). */
         Stall stall();
+    }
+
+    interface Imports {
+        /**
+         * The *arr histories (today's imports) and Jellyfin's identity ({@code /System/Info/Public}) are asked this
+         * often, at startup, on the refresh command and when the local day changes, not every activity poll: a
+         * history page is heavier than a status call and today's count moves slowly. Between asks the last answers
+         * are published again. Default 5 min; at least {@code mediawatch.activity.interval}.
+         */
+        @WithDefault("5m")
+        Duration interval();
     }
 
     interface Stall {

@@ -49,6 +49,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.mediawatch.contract.DownloadLimits.class,
         dev.mediawatch.contract.ThrottleState.class,
         dev.mediawatch.contract.ThrottleRequest.class,
+        // In the activity snapshot: today's imports per *arr app and the services' own identities.
+        dev.mediawatch.contract.ArrImports.class,
+        dev.mediawatch.contract.ServiceIdentity.class,
         dev.mediawatch.contract.Availability.class,
         dev.mediawatch.contract.RejectReason.class,
         dev.mediawatch.contract.Schema.class,

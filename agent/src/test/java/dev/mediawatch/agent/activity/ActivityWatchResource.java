@@ -17,7 +17,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * The media services around an agent under {@code @QuarkusTest} (beside {@code BrokerAndEngine}): a real
  * qBittorrent that wants a login ({@link QbittorrentNox}), SABnzbd's API from recorded answers
- * ({@link SabnzbdFake}: SABnzbd cannot run here) and a Jellyfin URL where nothing listens. Their secrets are
+ * ({@link SabnzbdFake}: SABnzbd cannot run here), Radarr's history from recorded answers ({@link ArrFake}: Radarr
+ * cannot run here either; its imports are asked hourly, so only a refresh asks again within a test) and a
+ * Jellyfin URL where nothing listens. Their secrets are
  * handed to the agent as configuration named like the environment variables, which is where the agent's
  * {@link ActivityKeys} look (the environment is one of the configuration's sources). Init args named like
  * {@code mediawatch.*} keys are passed on as configuration.
@@ -28,11 +30,12 @@ public class ActivityWatchResource implements QuarkusTestResourceLifecycleManage
     static final String QBT_USER = "mediawatch";
     static final String QBT_PASSWORD = "qbt-pass-for-the-activity-test";
     static final String JELLYFIN_KEY = "jellyfin0key0for0the0activity000";
+    static final String RADARR_KEY = "4ad4a440e1a2b3c4d5e6f708192a3b4c";
     /** The post-processing container the tests run (a fixed name: the configuration is read at boot). */
     static final String POST_PROCESSOR = "unpackerr-activity-test";
 
     /** What the test can look at. */
-    public record Services(SabnzbdFake sabnzbd, QbittorrentNox qbittorrent, Path stateFile) {
+    public record Services(SabnzbdFake sabnzbd, QbittorrentNox qbittorrent, Path stateFile, ArrFake radarr) {
     }
 
     /** Marks the test's {@link Services} field. */
@@ -64,11 +67,14 @@ public class ActivityWatchResource implements QuarkusTestResourceLifecycleManage
         SabnzbdFake sab = new SabnzbdFake(SAB_KEY);
         sab.limit(8L * 1024 * 1024);
         QbittorrentNox qbt = QbittorrentNox.withLogin(QBT_USER, QBT_PASSWORD);
-        services = new Services(sab, qbt, dir.resolve("throttle.json"));
+        ArrFake radarr = new ArrFake("radarr", RADARR_KEY).history("history-page.json");
+        services = new Services(sab, qbt, dir.resolve("throttle.json"), radarr);
         Map<String, String> config = new HashMap<>();
         config.put("mediawatch.activity.sabnzbd.url", sab.base().toString());
         config.put("mediawatch.activity.qbittorrent.url", qbt.base().toString());
         config.put("mediawatch.activity.jellyfin.url", "http://127.0.0.1:" + Ports.free());
+        config.put("mediawatch.activity.radarr.url", radarr.base().toString());
+        config.put("mediawatch.activity.imports.interval", "1h");
         config.put("mediawatch.activity.interval", "1s");
         config.put("mediawatch.activity.timeout", "500ms");
         config.put("mediawatch.activity.post-processing", POST_PROCESSOR);
@@ -77,6 +83,7 @@ public class ActivityWatchResource implements QuarkusTestResourceLifecycleManage
         config.put(ActivityKeys.QBITTORRENT_USER, QBT_USER);
         config.put(ActivityKeys.QBITTORRENT_PASSWORD, QBT_PASSWORD);
         config.put(ActivityKeys.JELLYFIN_API_KEY, JELLYFIN_KEY);
+        config.put(ActivityKeys.RADARR_API_KEY, RADARR_KEY);
         config.putAll(extra);
         return config;
     }
@@ -91,6 +98,7 @@ public class ActivityWatchResource implements QuarkusTestResourceLifecycleManage
         if (services != null) {
             services.sabnzbd().close();
             services.qbittorrent().close();
+            services.radarr().close();
         }
         if (dir != null) {
             try (var files = Files.walk(dir)) {

@@ -35,9 +35,9 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The agent's activity loop end to end: the whole agent with an in-process broker and the real dockerd
- * ({@code BrokerAndEngine}), a real qBittorrent with a login, SABnzbd's API from recorded answers (it cannot
- * run here; formats in {@code fixtures/sabnzbd/README.md}) and a Jellyfin URL where nothing listens
- * ({@link ActivityWatchResource}). Throttle commands go over MQTT like the aggregator's.
+ * ({@code BrokerAndEngine}), a real qBittorrent with a login, SABnzbd's and Radarr's APIs from recorded answers
+ * (they cannot run here; formats in {@code fixtures/sabnzbd/README.md} and {@code fixtures/radarr/README.md}) and a
+ * Jellyfin URL where nothing listens ({@link ActivityWatchResource}). Throttle commands go over MQTT like the aggregator's.
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true)
@@ -98,7 +98,7 @@ class ActivityWatchTest {
         await().atMost(WAIT).untilAsserted(() -> {
             HostActivity a = activity();
             assertThat(a.sources()).extracting(ActivitySource::name)
-                    .containsExactly("jellyfin", "sabnzbd", "qbittorrent");
+                    .containsExactly("jellyfin", "sabnzbd", "qbittorrent", "radarr");
             assertThat(source(a, "jellyfin").state()).isEqualTo(SourceState.UNREACHABLE);
             assertThat(source(a, "sabnzbd").state()).isEqualTo(SourceState.OK);
             assertThat(source(a, "qbittorrent").state()).isEqualTo(SourceState.OK);
@@ -117,7 +117,7 @@ class ActivityWatchTest {
         });
         for (TestBroker.Published m : broker.messages(topics.activity(host))) {
             assertThat(m.text()).doesNotContain(ActivityWatchResource.SAB_KEY, ActivityWatchResource.QBT_PASSWORD,
-                    ActivityWatchResource.JELLYFIN_KEY, "apikey");
+                    ActivityWatchResource.JELLYFIN_KEY, ActivityWatchResource.RADARR_KEY, "apikey");
         }
         // The source that is down is an event; ones that answered from the start are not.
         await().atMost(WAIT).untilAsserted(() -> assertThat(events(EventTypes.SOURCE_STATE)).anySatisfy(e -> {
@@ -188,6 +188,43 @@ class ActivityWatchTest {
                 dev.mediawatch.contract.CommandRequest.of(Command.REFRESH, "refresh-activity", Instant.now())), false);
         await().atMost(WAIT).untilAsserted(() -> assertThat(broker.messages(topics.state(host))).anySatisfy(m -> assertThat(
                 ContractJson.readState(m.payload(), host).requestId()).isEqualTo("refresh-activity")));
+    }
+
+    @Test
+    void radarrsHistory_isAskedHourly_publishedAgainEverySecond_andAskedAgainOnRefresh() throws Exception {
+        ArrFake radarr = services.radarr();
+        await().atMost(WAIT).untilAsserted(() -> {
+            HostActivity a = activity();
+            assertThat(source(a, "radarr").state()).isEqualTo(SourceState.OK);
+            assertThat(a.imports()).singleElement().satisfies(i -> {
+                assertThat(i.app()).isEqualTo("radarr");
+                assertThat(i.unit()).isEqualTo("movies");
+                // The newest import of the recorded history, whatever day the test runs on.
+                assertThat(i.lastImportAt()).isEqualTo(Instant.parse("2026-11-21T20:41:07Z"));
+                assertThat(i.since()).isBeforeOrEqualTo(i.askedAt());
+            });
+        });
+        int asked = radarr.requests().size();
+        Instant askedAt = activity().imports().get(0).askedAt();
+        int published = broker.messages(topics.activity(host)).size();
+
+        // Three more snapshots, one a second: the same imports, and Radarr not asked again.
+        await().atMost(WAIT).until(() -> broker.messages(topics.activity(host)).size() >= published + 3);
+        assertThat(radarr.requests()).hasSize(asked);
+        assertThat(activity().imports()).singleElement()
+                .satisfies(i -> assertThat(i.askedAt()).isEqualTo(askedAt));
+
+        broker.publish(topics.command(host, Command.REFRESH), ContractJson.write(
+                dev.mediawatch.contract.CommandRequest.of(Command.REFRESH, "refresh-imports", Instant.now())), false);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(radarr.requests()).hasSize(asked + 1);
+            assertThat(activity().imports()).singleElement()
+                    .satisfies(i -> assertThat(i.askedAt()).isAfter(askedAt));
+        });
+        assertThat(radarr.requests()).allSatisfy(r -> {
+            assertThat(r.apiKeyHeader()).isEqualTo(ActivityWatchResource.RADARR_KEY);
+            assertThat(r.query()).doesNotContain(ActivityWatchResource.RADARR_KEY);
+        });
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.mediawatch.contract.ServiceIdentity;
 import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.contract.StreamSession;
 import dev.mediawatch.testing.Ports;
@@ -373,5 +374,47 @@ class JellyfinClientTest {
     @Test
     void toString_namesTheEndpoint_notTheKey() {
         assertThat(client().toString()).isEqualTo("JellyfinClient[" + base() + "/Sessions, key set]");
+    }
+
+    @Test
+    void identity_isTheServersIdNameAndVersion_fromThePublicSystemInfo_askedWithoutTheKey() throws IOException {
+        body = fixture("system-info-public.json");
+        JellyfinClient client = client();
+
+        Poll<ServiceIdentity> poll = client.identity();
+
+        assertThat(poll.source().state()).isEqualTo(SourceState.OK);
+        assertThat(poll.value()).isEqualTo(new ServiceIdentity("jellyfin", "4f8c2b1e6a7d4c0b9e3f5a1d2c7b8e90",
+                "streaming-jellyfin", "10.10.3"));
+        // The endpoint is anonymous: the key is not sent where it is not needed.
+        assertThat(seen).singleElement().satisfies(s -> {
+            assertThat(s.method()).isEqualTo("GET");
+            assertThat(s.path()).isEqualTo("/System/Info/Public");
+            assertThat(s.query()).isNull();
+            assertThat(s.authorization()).isNull();
+            assertThat(s.embyToken()).isNull();
+        });
+        assertNoKey(poll, client);
+    }
+
+    @Test
+    void identity_isAskedWithoutAKeySet_andUnderTheBasePath() throws IOException {
+        body = fixture("system-info-public.json");
+        JellyfinClient client = new JellyfinClient(URI.create(base() + "/jellyfin/"), Optional.empty(), TIMEOUT);
+        assertThat(client.identity().value().id()).isEqualTo("4f8c2b1e6a7d4c0b9e3f5a1d2c7b8e90");
+        assertThat(seen).extracting(Seen::path).containsExactly("/jellyfin/System/Info/Public");
+    }
+
+    @Test
+    void identity_withoutAnId_isAnError_forANameAndAVersionCannotTellTwoServersApart() {
+        body = "{\"ServerName\":\"streaming-jellyfin\",\"Version\":\"10.10.3\",\"Id\":\" \"}";
+        Poll<ServiceIdentity> poll = client().identity();
+        assertThat(poll.source().state()).isEqualTo(SourceState.ERROR);
+        assertThat(poll.source().problem()).isEqualTo("no server Id in the answer from " + base() + "/System/Info/Public");
+        assertThat(poll.value()).isNull();
+
+        status = 503;
+        body = "";
+        assertThat(client().identity().source().state()).isEqualTo(SourceState.ERROR);
     }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.mediawatch.contract.ServiceIdentity;
 import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.contract.StreamSession;
 import dev.mediawatch.testing.Ports;
@@ -336,5 +337,42 @@ class NavidromeClientTest {
     void toString_namesTheEndpoint_notTheCredentials() {
         assertThat(client().toString())
                 .isEqualTo("NavidromeClient[" + base() + "/rest/getNowPlaying.view, credentials set]");
+    }
+
+    @Test
+    void theServersIdentity_isItsTypeAndVersion_fromTheNowPlayingAnswer() throws IOException {
+        serve("nowplaying-three.json");
+        NavidromeClient.NowPlaying n = client().nowPlaying();
+        assertThat(n.sessions().source().state()).isEqualTo(SourceState.OK);
+        assertThat(n.sessions().value()).hasSize(2);
+        // Subsonic has no server id: the kind of server and its version are what a public URL's answer is matched on.
+        assertThat(n.identity()).isEqualTo(new ServiceIdentity("navidrome", null, "navidrome", "0.55.2 (a1b2c3d4)"));
+        // Still one call per poll.
+        assertThat(seen).hasSize(1);
+    }
+
+    @Test
+    void aFailedAnswer_stillNamesTheServer() throws IOException {
+        serve("error-40.json");
+        NavidromeClient.NowPlaying n = client().nowPlaying();
+        assertThat(n.sessions().source().state()).isEqualTo(SourceState.UNAUTHORIZED);
+        assertThat(n.identity()).isEqualTo(new ServiceIdentity("navidrome", null, "navidrome", "0.55.2 (a1b2c3d4)"));
+    }
+
+    @Test
+    void aServerThatDoesNotNameItself_hasNoIdentity() {
+        // The original Subsonic server writes neither type nor serverVersion.
+        answer = request -> "{\"subsonic-response\":{\"status\":\"ok\",\"version\":\"1.16.1\",\"nowPlaying\":{}}}";
+        NavidromeClient.NowPlaying n = client().nowPlaying();
+        assertThat(n.sessions().source().state()).isEqualTo(SourceState.OK);
+        assertThat(n.identity()).isNull();
+
+        // Nor does an answer that never arrived, or credentials never set.
+        NavidromeClient.NowPlaying none = new NavidromeClient(URI.create("http://127.0.0.1:" + Ports.free()),
+                Optional.of(USER), Optional.of(PASSWORD), TIMEOUT).nowPlaying();
+        assertThat(none.sessions().source().state()).isEqualTo(SourceState.UNREACHABLE);
+        assertThat(none.identity()).isNull();
+        assertThat(new NavidromeClient(base(), Optional.empty(), Optional.empty(), TIMEOUT).nowPlaying().identity())
+                .isNull();
     }
 }
