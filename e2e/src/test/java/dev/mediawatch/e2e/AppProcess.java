@@ -85,6 +85,7 @@ final class AppProcess implements AutoCloseable {
         // (/var/lib/mediawatch) would be shared by every test's aggregator (and locked by the one running).
         pb.environment().put("MEDIAWATCH_INCIDENTS_FILE", workDir.resolve(name + "-incidents.journal").toString());
         pb.environment().put("MEDIAWATCH_STUTTER_BASELINES_FILE", workDir.resolve(name + "-baselines.json").toString());
+        pb.environment().put("MEDIAWATCH_ACCEPTANCE_STATE_FILE", workDir.resolve(name + "-acceptance.json").toString());
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         AppProcess app = new AppProcess(name, pb.start(), log, httpPort);

@@ -1,14 +1,9 @@
 package dev.mediawatch.aggregator.baseline;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mediawatch.aggregator.store.AtomicFile;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostId;
 
@@ -80,12 +76,11 @@ public final class BaselineStore {
     public void load(Baselines into) {
         byte[] bytes;
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw new IOException("larger than " + MAX_BYTES + " bytes");
+            java.util.Optional<byte[]> read = AtomicFile.read(file, MAX_BYTES);
+            if (read.isEmpty()) {
+                return; // a first start
             }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException first) {
-            return;
+            bytes = read.get();
         } catch (IOException e) {
             broken("cannot read " + file + " (" + e.getClass().getSimpleName() + ")", false);
             return;
@@ -132,24 +127,8 @@ public final class BaselineStore {
     /** Writes every history: new file, forced to disk, renamed over the old one. Never throws. */
     public void save(Baselines from, Instant now) {
         List<Entry> entries = from.entries();
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            byte[] bytes = json.writeValueAsBytes(new Stored(SCHEMA, VERSION, now, crc(entries), entries));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory();
+            AtomicFile.write(file, json.writeValueAsBytes(new Stored(SCHEMA, VERSION, now, crc(entries), entries)));
             if (!"ok".equals(health) && !health.endsWith("learning starts again")) {
                 LOG.infof("baselines are being kept again in %s", file);
             }
@@ -160,14 +139,6 @@ public final class BaselineStore {
                 LOG.warnf("baselines: %s; they are kept in memory and written again at the next save", why);
             }
             health = why;
-        }
-    }
-
-    private void syncDirectory() {
-        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // Some filesystems cannot sync a directory; the rename is still atomic.
         }
     }
 

@@ -55,6 +55,44 @@ public interface AggregatorConfig {
 
     Recording recording();
 
+    Acceptance acceptance();
+
+    /** The split plan's success criteria that need memory: services working, the tunnel, smooth streaming, the soak. */
+    interface Acceptance {
+        /**
+         * The soak: every criterion must stay green this long after the split went live before the old VM may be
+         * powered off; also the window the other criteria are judged over. Default 72 h.
+         */
+        @WithDefault("72h")
+        Duration soak();
+
+        /**
+         * Downloads and playback must have overlapped at least this long in the soak window before "streaming smooth
+         * during active downloads" counts as shown. Default 1 h.
+         */
+        @WithDefault("1h")
+        Duration minOverlap();
+
+        /**
+         * The public URLs and the service each must reach, comma-separated {@code <url>=<service>}, e.g.
+         * {@code https://jellyfin.example.org=jellyfin,https://music.example.org=navidrome}. None by default (the
+         * tunnel criterion then says so).
+         */
+        Optional<List<String>> tunnel();
+
+        /** The public URLs are asked this often. Default 5 min. */
+        @WithDefault("5m")
+        Duration tunnelInterval();
+
+        /** One public URL not answered within this fails. Default 10 s. */
+        @WithDefault("10s")
+        Duration tunnelTimeout();
+
+        /** Where the criteria's memory (when the split went live, the soak, the overlap) is kept. */
+        @WithDefault("/var/lib/mediawatch/acceptance.json")
+        Path stateFile();
+    }
+
     /** The stutter detector (docs/decisions/0007-stutter-detector.md justifies every default). */
     interface Stutter {
         /** How often the detector decides, over the latest signals. Default 5 s (the agents' sample interval). */

@@ -87,7 +87,11 @@ public class ContentionService {
     /** The incident cleared last: late actions (a notification of its clear, the throttle restored) go to it. */
     private Incident lastClosed;
 
-    public ContentionService(StatusService status, MqttSession publisher, AggregatorConfig config, MeterRegistry meters) {
+    private final jakarta.enterprise.event.Event<DetectorWindow> windows;
+
+    public ContentionService(StatusService status, MqttSession publisher, AggregatorConfig config, MeterRegistry meters,
+            jakarta.enterprise.event.Event<DetectorWindow> windows) {
+        this.windows = windows;
         this.status = status;
         this.publisher = publisher;
         this.run = DetectorRun.configure(config.stutter(), config.status().maxHosts());
@@ -245,6 +249,7 @@ public class ContentionService {
             }
         }
         status.detector(new DetectorView(d.contention(), statusAlerts(d)));
+        windows.fire(new DetectorWindow(now, d, records));
     }
 
     /** The dashboard's line on thresholds: learned from how much calm, or still learning and for how long. */

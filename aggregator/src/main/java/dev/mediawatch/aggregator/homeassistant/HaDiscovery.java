@@ -17,6 +17,7 @@ import dev.mediawatch.aggregator.status.HostRecord;
 import dev.mediawatch.catalogue.CatalogueService;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.AlertState;
+import dev.mediawatch.contract.ArrImports;
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.Check;
 import dev.mediawatch.contract.Command;
@@ -363,6 +364,15 @@ public final class HaDiscovery {
         state.put("gates_total", gates.size());
         state.put("gates_failing", gates.stream().filter(c -> !c.pass()).map(Check::id).toList());
         state.put("open_alerts", report.alerts().size());
+        List<Check> criteria = report.checklist();
+        long met = criteria.stream().filter(Check::pass).count();
+        state.put("criteria", met + "/" + criteria.size());
+        state.put("criteria_met", met);
+        state.put("criteria_total", criteria.size());
+        state.put("criteria_failing", criteria.stream().filter(c -> !c.pass()).map(Check::id).toList());
+        for (ArrImports i : report.imports()) {
+            state.put("imports_" + i.app(), i.today());
+        }
         state.put("mitigation", s.mitigation() && stack.mitigationArmed() ? ON : OFF);
         states.put(topic, json(state));
 
@@ -391,6 +401,25 @@ public final class HaDiscovery {
                 + "'failing': value_json.gates_failing} | tojson }}");
         gate.put("icon", "mdi:check-decagram");
         put(configs, s, "sensor", STACK, "drift_gates", gate);
+
+        Map<String, Object> crit = periodic(s, base(s, device, STACK, "success_criteria", "success criteria met",
+                availability), topic, "criteria");
+        crit.put("json_attributes_topic", topic);
+        crit.put("json_attributes_template", "{{ {'met': value_json.criteria_met, 'total': value_json.criteria_total, "
+                + "'failing': value_json.criteria_failing} | tojson }}");
+        crit.put("icon", "mdi:clipboard-check");
+        put(configs, s, "sensor", STACK, "success_criteria", crit);
+
+        // Today's imports: a count that restarts at local midnight, which total_increasing reads as a new cycle.
+        for (ArrImports i : report.imports()) {
+            String key = "imports_" + i.app();
+            Map<String, Object> imp = periodic(s, base(s, device, STACK, key, i.app() + " imports today", availability),
+                    topic, key);
+            imp.put("state_class", "total_increasing");
+            imp.put("unit_of_measurement", i.unit());
+            imp.put("icon", "mdi:download");
+            put(configs, s, "sensor", STACK, key, imp);
+        }
 
         Map<String, Object> open = periodic(s, base(s, device, STACK, "open_alerts", "open alerts", availability),
                 topic, "open_alerts");

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.mediawatch.contract.Alert;
 import dev.mediawatch.contract.AlertSeverity;
+import dev.mediawatch.contract.ArrImports;
 import dev.mediawatch.contract.Check;
 import dev.mediawatch.contract.EngineState;
 import dev.mediawatch.contract.HostHealth;
@@ -127,7 +128,22 @@ public final class DashboardRenderer {
             lines.add("");
             lines.add("* parked or expected stopped");
         }
+        if (!report.imports().isEmpty()) {
+            lines.add("");
+            lines.add(importsLine(report.imports()));
+        }
         box(out, "SERVICES", lines);
+    }
+
+    /** {@code imports today: radarr 12 · sonarr 30 · lidarr 4}, as the plan's {@code media.metrics.today}. */
+    static String importsLine(List<ArrImports> imports) {
+        StringBuilder line = new StringBuilder("imports today:");
+        String sep = " ";
+        for (ArrImports i : imports) {
+            line.append(sep).append(i.app()).append(' ').append(i.today());
+            sep = " · ";
+        }
+        return line.toString();
     }
 
     private static String serviceLabel(ServiceStatus s) {
@@ -254,6 +270,9 @@ public final class DashboardRenderer {
 
     private void checklistSection(StringBuilder out, StatusReport report) {
         List<String> lines = new ArrayList<>();
+        long passing = report.checklist().stream().filter(Check::pass).count();
+        lines.add(String.format("%s %d/%d criteria met", passing == report.checklist().size() ? "✓" : "✗", passing,
+                report.checklist().size()));
         checks(lines, report.checklist(), false);
         box(out, "SUCCESS CRITERIA", lines);
     }

@@ -56,6 +56,11 @@ public final class StatusBuilder {
 
     public StatusReport build(Collection<HostRecord> records, List<DiscoveryConfigs.Config> discovery, Instant now,
             DetectorView detector) {
+        return build(records, discovery, now, detector, AcceptanceView.NONE);
+    }
+
+    public StatusReport build(Collection<HostRecord> records, List<DiscoveryConfigs.Config> discovery, Instant now,
+            DetectorView detector, AcceptanceView acceptance) {
         Map<HostId, HostRecord> byHost = new TreeMap<>(Comparator.comparing(HostId::value));
         Map<HostId, List<String>> retired = new TreeMap<>(Comparator.comparing(HostId::value));
         for (HostRecord r : records) {
@@ -107,9 +112,10 @@ public final class StatusBuilder {
         Gates.Inputs in = new Gates.Inputs(gateHosts, rules.catalogue(), rules.locks(), discovery,
                 rules.discoveryPrefix(), retired, rules.topicPrefix());
         List<Check> drift = Gates.drift(in);
-        List<Check> checklist = Gates.checklist(in, drift);
+        List<Check> checklist = new ArrayList<>(Gates.checklist(in, drift));
+        checklist.addAll(acceptance.criteria());
         return StatusReport.of(now, hosts, storage(byHost), alerts.update(raised, now), drift, checklist,
-                detector.contention());
+                detector.contention()).withImports(acceptance.imports());
     }
 
     /** A throttle in force is shown while it lasts; an activity source that cannot be asked is a warning. */

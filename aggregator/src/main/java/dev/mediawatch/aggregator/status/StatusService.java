@@ -113,6 +113,7 @@ public class StatusService {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private long builds;
     private volatile DetectorView detector = DetectorView.NONE;
+    private volatile AcceptanceView acceptance = AcceptanceView.NONE;
     private final LogThrottle failureLog = new LogThrottle(java.time.Duration.ofMinutes(1));
     private final long startedNanos = System.nanoTime();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -207,6 +208,23 @@ public class StatusService {
         return System.nanoTime() - builtNanos;
     }
 
+    /** The acceptance criteria and today's imports, shown from the next build on (which this asks for). */
+    public void acceptance(AcceptanceView view) {
+        java.util.Objects.requireNonNull(view, "view");
+        if (view.equals(acceptance)) {
+            return;
+        }
+        this.acceptance = view;
+        changed();
+    }
+
+    /** The live success criteria of the last build, without the ones the acceptance checks add. */
+    public List<dev.mediawatch.contract.Check> liveCriteria() {
+        java.util.Set<String> mine = acceptance.criteria().stream().map(dev.mediawatch.contract.Check::id)
+                .collect(Collectors.toSet());
+        return report().checklist().stream().filter(c -> !mine.contains(c.id())).toList();
+    }
+
     /** The stutter detector's latest window and alerts, shown from the next build on (which this asks for). */
     public void detector(DetectorView view) {
         this.detector = java.util.Objects.requireNonNull(view, "view");
@@ -271,7 +289,7 @@ public class StatusService {
 
     private synchronized void build() {
         long start = System.nanoTime();
-        StatusReport report = builder.build(registry.hosts(), discovery.all(), clock.instant(), detector);
+        StatusReport report = builder.build(registry.hosts(), discovery.all(), clock.instant(), detector, acceptance);
         Snapshot next = new Snapshot(++builds, report);
         next.gzip(); // here, not on the first request's (event-loop) thread
         snapshot = next;
@@ -290,7 +308,7 @@ public class StatusService {
         StatusReport comparable = new StatusReport(report.schema(), report.version(), Instant.EPOCH, report.hosts(),
                 report.totals(), report.storage(), report.alerts(), report.drift(), report.checklist(),
                 // The contention moves every detector window; it has its own topic. A change of alerts republishes.
-                null, null);
+                null, null, report.imports());
         boolean changed = !comparable.equals(lastPublished);
         boolean due = lastPublished == null || now - lastPublishNanos >= config.status().publishInterval().toNanos();
         if (!(changed && now - lastPublishNanos >= TimeUnit.SECONDS.toNanos(1)) && !due) {

@@ -36,6 +36,7 @@ import dev.mediawatch.catalogue.CatalogueService;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.AlertSeverity;
 import dev.mediawatch.contract.AlertState;
+import dev.mediawatch.contract.ArrImports;
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.ContainerIo;
 import dev.mediawatch.contract.ContainerState;
@@ -87,7 +88,11 @@ class HaDiscoveryTest {
         StatusBuilder builder = new StatusBuilder(new StatusRules(Duration.ofSeconds(90), Duration.ofMinutes(5), T0,
                 catalogue, Set.of(), List.of(MountLock.parse("download:/mnt/media:rw"), MountLock.parse("streaming:/mnt/media:ro")),
                 "mediawatch", "homeassistant"));
-        StatusReport report = builder.build(registry.hosts(), List.of(), clock.instant());
+        // The owner's download agent asks Radarr, Sonarr and Lidarr: today's imports are in the status.
+        Instant midnight = T0.minus(Duration.ofHours(12));
+        StatusReport report = builder.build(registry.hosts(), List.of(), clock.instant()).withImports(List.of(
+                new ArrImports("radarr", "movies", 12, midnight, T0, T0), new ArrImports("sonarr", "episodes", 30, midnight, T0, T0),
+                new ArrImports("lidarr", "tracks", 4, midnight, T0, T0)));
         Map<HostId, HostRecord> records = new HashMap<>();
         registry.hosts().forEach(r -> records.put(r.host(), r));
         return HaDiscovery.plan(s, catalogue, report, records, new HaDiscovery.Stack(alerts,
@@ -317,6 +322,24 @@ class HaDiscoveryTest {
         assertThat(HaDiscovery.nodeIdOf("home/media watch")).isEqualTo("home_media_watch");
         assertThatThrownBy(() -> new HaDiscovery.Settings("homeassistant", "bad node", Topics.defaults(), "1", null,
                 Duration.ofSeconds(300), false)).hasMessageContaining("node-id");
+    }
+
+    @Test
+    void todaysImports_areTotalIncreasingSensors_andTheCriteriaAreCountedAsInTheStatus() throws Exception {
+        HaDiscovery.Plan p = plan();
+        JsonNode radarr = json(p.configs().get("homeassistant/sensor/mediawatch/aggregator_imports_radarr/config"));
+        assertThat(radarr.path("state_class").asText()).isEqualTo("total_increasing");
+        assertThat(radarr.path("unit_of_measurement").asText()).isEqualTo("movies");
+        assertThat(radarr.path("default_entity_id").asText()).isEqualTo("sensor.media_stack_radarr_imports_today");
+        JsonNode state = json(p.states().get(Topics.defaults().homeAssistantState(HaDiscovery.STACK)));
+        assertThat(state.path("imports_radarr").asLong()).isEqualTo(12);
+        assertThat(state.path("imports_sonarr").asLong()).isEqualTo(30);
+        assertThat(state.path("imports_lidarr").asLong()).isEqualTo(4);
+        JsonNode criteria = json(p.configs().get("homeassistant/sensor/mediawatch/aggregator_success_criteria/config"));
+        assertThat(criteria.path("default_entity_id").asText()).isEqualTo("sensor.media_stack_success_criteria_met");
+        assertThat(state.path("criteria").asText()).matches("\\d+/\\d+");
+        assertThat(state.path("criteria_total").asInt()).isEqualTo(6);
+        assertThat(state.path("criteria_met").asInt() + state.path("criteria_failing").size()).isEqualTo(6);
     }
 
     @Test
