@@ -50,6 +50,16 @@ public final class StutterBench {
         int quietMinutes = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path work = Path.of(args.length > 2 ? args[2] : "target/stutter-bench").resolve(RUN);
         Files.createDirectories(work.resolve("fio"));
+        // Every file fio will use, laid out before the apps start: laying out is writing, and writes during the
+        // calm the thresholds are learned from would be learned as calm.
+        for (String[] f : new String[][] { { "reader", "64m" }, { "random", "256m" }, { "seq", "256m" } }) {
+            Process layout = new ProcessBuilder("fio", "--name=" + f[0], "--directory=" + work.resolve("fio"),
+                    "--size=" + f[1], "--create_only=1", "--output=/dev/null").redirectErrorStream(true)
+                    .redirectOutput(work.resolve("fio-layout-" + f[0] + ".log").toFile()).start();
+            if (!layout.waitFor(120, TimeUnit.SECONDS) || layout.exitValue() != 0) {
+                throw new IllegalStateException("fio could not lay out its " + f[0] + " file: see " + work);
+            }
+        }
         List<AutoCloseable> closing = new ArrayList<>();
         List<Process> processes = new ArrayList<>();
         // Jellyfin's /Sessions answering "nobody plays" (an empty list), or "somebody plays" (one session, not paused).
@@ -91,14 +101,17 @@ public final class StutterBench {
                 BaselineReport b = ContractJson.readBaselines(aggregator.get("/api/baselines").getBytes(StandardCharsets.UTF_8));
                 return b.baselines().stream().filter(x -> x.origin().equals(SignalBaseline.LEARNED)).count() >= 4;
             });
-            System.out.printf("thresholds learned after %d s of calm%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - learnStart));
+            System.out.printf("thresholds learned after %d s of calm: %s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - learnStart),
+                    ContractJson.readBaselines(aggregator.get("/api/baselines").getBytes(StandardCharsets.UTF_8)).baselines()
+                            .stream().filter(x -> x.origin().equals(SignalBaseline.LEARNED))
+                            .map(x -> x.host() + " " + x.signal() + " raise " + x.raise()).toList());
 
             List<Long> raises = new ArrayList<>();
             List<Long> clears = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 Instant start = Instant.now();
-                List<Process> writers = List.of(fio(work, "random-" + r, "--rw=randwrite", "--bs=64k", "--size=256m",
-                        "--runtime=300"), fio(work, "seq-" + r, "--rw=write", "--bs=1m", "--size=256m", "--runtime=300"));
+                List<Process> writers = List.of(fio(work, "random", "--rw=randwrite", "--bs=64k", "--size=256m",
+                        "--runtime=300"), fio(work, "seq", "--rw=write", "--bs=1m", "--size=256m", "--runtime=300"));
                 AlertState raised = waitForAlert(aggregator, true, Duration.ofSeconds(120));
                 long toRaise = raised == null ? -1 : Duration.between(start, raised.since()).toMillis();
                 // Writers on for a minute in all, as downloads would be.
@@ -113,8 +126,12 @@ public final class StutterBench {
                         : Duration.between(stop, cleared.clearedAt()).toMillis();
                 raises.add(toRaise);
                 clears.add(toClear);
-                System.out.printf("run %d: raised %.1f s after the writers started, cleared %.1f s after they stopped%n", r + 1,
-                        toRaise / 1000.0, toClear / 1000.0);
+                System.out.printf("run %d: %s, %s%n", r + 1,
+                        toRaise < 0 ? "NOT raised within 120 s" : String.format("raised %.1f s after the writers started",
+                                toRaise / 1000.0),
+                        toClear < 0 ? "not cleared within 240 s" : String.format("cleared %.1f s after they stopped",
+                                toClear / 1000.0));
+                System.out.flush();
                 // Calm between runs.
                 long calmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 waitFor(Duration.ofSeconds(40), () -> System.nanoTime() > calmUntil);
@@ -126,8 +143,8 @@ public final class StutterBench {
             playing[0] = false;
             long raisedBefore = raisedCount(aggregator);
             Instant quietStart = Instant.now();
-            List<Process> writers = List.of(fio(work, "quiet-random", "--rw=randwrite", "--bs=64k", "--size=256m",
-                    "--runtime=" + quietMinutes * 60), fio(work, "quiet-seq", "--rw=write", "--bs=1m", "--size=256m",
+            List<Process> writers = List.of(fio(work, "random", "--rw=randwrite", "--bs=64k", "--size=256m",
+                    "--runtime=" + quietMinutes * 60), fio(work, "seq", "--rw=write", "--bs=1m", "--size=256m",
                             "--runtime=" + quietMinutes * 60));
             int[] stutterWindows = { 0 };
             waitFor(Duration.ofMinutes(quietMinutes + 1), () -> {

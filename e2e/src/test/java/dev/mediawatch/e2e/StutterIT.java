@@ -93,7 +93,7 @@ class StutterIT {
                 "MEDIAWATCH_RECORDING_FILE", recording.toString()));
         aggregator = AppProcess.start("aggregator-stutter", app("aggregator"), WORK, Ports.free(), aggregatorEnv);
         events = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(TestServices.mosquittoPort()),
-                "-t", PREFIX + "/events").redirectErrorStream(true)
+                "-t", PREFIX + "/events", "-t", PREFIX + "/contention", "-F", "%I %t %p").redirectErrorStream(true)
                 .redirectOutput((eventsLog = WORK.resolve("aggregator-events.log")).toFile()).start();
     }
 

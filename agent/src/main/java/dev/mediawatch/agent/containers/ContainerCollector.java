@@ -47,6 +47,20 @@ public class ContainerCollector implements AutoCloseable {
     private final Sink sink;
     private final ThreadPoolExecutor worker;
     private final AtomicBoolean pending = new AtomicBoolean();
+    /**
+     * Docker sends an event before its container list shows it (the list the daemon answers from is updated just
+     * after the event: a {@code die} can be followed by a list that still says running). So an engine event is
+     * followed by a second look {@code SETTLE_MILLIS} after the last event of a burst.
+     */
+    static final long SETTLE_MILLIS = 500;
+    private final java.util.concurrent.ScheduledExecutorService settler = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "mediawatch-collector-settle");
+                t.setDaemon(true);
+                return t;
+            });
+    private final AtomicBoolean settlePending = new AtomicBoolean();
+    private volatile long lastEventNanos;
     private final AtomicBoolean forcePending = new AtomicBoolean();
     /** The refresh request the next collection answers; the latest one wins when several coalesce. */
     private final java.util.concurrent.atomic.AtomicReference<String> requestPending = new java.util.concurrent.atomic.AtomicReference<>();
@@ -112,6 +126,34 @@ public class ContainerCollector implements AutoCloseable {
         }
         if (pending.compareAndSet(false, true)) {
             worker.execute(this::collect);
+        }
+    }
+
+    /**
+     * An engine event happened: look now, and once more when the engine's list has caught up with it (see
+     * {@link #SETTLE_MILLIS}). Never blocks; a burst of events makes one second look.
+     */
+    public void requestAfterEvent() {
+        lastEventNanos = System.nanoTime();
+        request(false);
+        if (settlePending.compareAndSet(false, true)) {
+            settleLater(SETTLE_MILLIS);
+        }
+    }
+
+    private void settleLater(long millis) {
+        try {
+            settler.schedule(() -> {
+                long since = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastEventNanos);
+                if (since < SETTLE_MILLIS) {
+                    settleLater(SETTLE_MILLIS - since); // more events came: settle after the last one
+                    return;
+                }
+                settlePending.set(false);
+                request(false);
+            }, millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            settlePending.set(false);
         }
     }
 
@@ -217,6 +259,7 @@ public class ContainerCollector implements AutoCloseable {
 
     @Override
     public void close() {
+        settler.shutdownNow();
         worker.shutdownNow();
     }
 }

@@ -113,7 +113,7 @@ public class EventFollower implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warnf("skipped an engine event that could not be mapped: %s", EngineError.describe(e));
         }
-        collector.request(false);
+        collector.requestAfterEvent();
     }
 
     private void scheduleReconnect() {

@@ -32,6 +32,7 @@ class ContainerCollectorRequestTest {
     static final class HeldEngine extends DockerEngine {
         volatile CountDownLatch gate = new CountDownLatch(0);
         final CountDownLatch entered = new CountDownLatch(1);
+        final List<Long> calls = new CopyOnWriteArrayList<>();
 
         HeldEngine() {
             super("unix:///nonexistent/docker.sock", Duration.ofSeconds(1));
@@ -39,6 +40,7 @@ class ContainerCollectorRequestTest {
 
         @Override
         public Snapshot snapshot() {
+            calls.add(System.nanoTime());
             entered.countDown();
             try {
                 gate.await(10, TimeUnit.SECONDS);
@@ -105,5 +107,16 @@ class ContainerCollectorRequestTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 2);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> published.size() == 2);
         assertThat(published).extracting(p -> p.state().requestId()).containsExactly("a", "c");
+    }
+
+    @Test
+    void anEngineEvent_isLookedAtAgain_onceTheEnginesListHasCaughtUpWithIt() {
+        // Docker's list can still say "running" right after its "die" event: one look now, one a moment later.
+        collector.requestAfterEvent();
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.calls.size() == 2);
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> engine.calls.size() == 2);
+        long gapMillis = TimeUnit.NANOSECONDS.toMillis(engine.calls.get(1) - engine.calls.get(0));
+        assertThat(gapMillis).isGreaterThanOrEqualTo(ContainerCollector.SETTLE_MILLIS - 100);
+        assertThat(published).hasSize(2);
     }
 }

@@ -148,11 +148,13 @@ public final class Baselines implements Thresholds {
     }
 
     /**
-     * How far learning has come: the least-learned learnable signal of the hosts given, as seconds of calm seen
-     * (0 when none), and how many of their learnable signals are learned of how many.
+     * How far learning has come: of the hosts' learnable signals, how many have reported at all, how many are
+     * learned, and the calm the least-learned reported one has seen. A signal a host never reports (no NFS mount,
+     * nobody on Jellyfin yet) is counted apart: it keeps its defaults and does not hold "learning" open.
      */
     public synchronized Progress progress(Map<HostId, String> hostSides) {
         int learnable = 0;
+        int reported = 0;
         int learned = 0;
         long least = Long.MAX_VALUE;
         for (Map.Entry<HostId, String> e : hostSides.entrySet()) {
@@ -163,7 +165,11 @@ public final class Baselines implements Thresholds {
                 }
                 learnable++;
                 CalmHistory h = histories.get(new Key(e.getKey(), e.getValue(), name));
-                long seconds = h == null ? 0 : (long) h.seconds();
+                if (h == null) {
+                    continue;
+                }
+                reported++;
+                long seconds = (long) h.seconds();
                 if (seconds >= config.learnAfter().toSeconds()) {
                     learned++;
                 } else {
@@ -171,19 +177,24 @@ public final class Baselines implements Thresholds {
                 }
             }
         }
-        return new Progress(learned, learnable, least == Long.MAX_VALUE ? config.learnAfter().toSeconds() : least,
+        return new Progress(learned, reported, learnable, least == Long.MAX_VALUE ? config.learnAfter().toSeconds() : least,
                 config.learnAfter().toSeconds());
     }
 
     /**
-     * @param learned        learnable signals with their thresholds learned
+     * @param learned        reported signals with their thresholds learned
+     * @param reported       learnable signals that reported at least once (calm or not)
      * @param learnable      learnable signals of the hosts asked about
-     * @param leastSeconds   calm seen by the least-learned one (seconds)
+     * @param leastSeconds   calm seen by the least-learned reported one (seconds)
      * @param neededSeconds  calm needed
      */
-    public record Progress(int learned, int learnable, long leastSeconds, long neededSeconds) {
+    public record Progress(int learned, int reported, int learnable, long leastSeconds, long neededSeconds) {
         public boolean learning() {
-            return learned < learnable;
+            return learned < reported;
+        }
+
+        public int unreported() {
+            return learnable - reported;
         }
     }
 

@@ -145,7 +145,20 @@ public class ContentionService {
         if (!"ok".equals(incidents.health())) {
             LOG.errorf("incidents are not being kept: %s", incidents.health());
         }
-        thread.scheduleAtFixedRate(this::windowSafely, window.toMillis(), window.toMillis(), TimeUnit.MILLISECONDS);
+        // Windows on the clock's multiples of the window (:00, :05, :10 ... for 5 s), so a replay of a recording decides
+        // on the very same instants.
+        thread.scheduleAtFixedRate(this::windowSafely, untilNextWindow(clock.millis(), window.toMillis()), window.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Milliseconds from {@code nowMillis} to the next multiple of {@code windowMillis} since the epoch (never 0). */
+    public static long untilNextWindow(long nowMillis, long windowMillis) {
+        return windowMillis - Math.floorMod(nowMillis, windowMillis);
+    }
+
+    /** The first window instant after {@code at}: a multiple of the window since the epoch. */
+    public static Instant nextWindow(Instant at, java.time.Duration window) {
+        return Instant.ofEpochMilli(at.toEpochMilli() + untilNextWindow(at.toEpochMilli(), window.toMillis()));
     }
 
     @PreDestroy
@@ -257,11 +270,17 @@ public class ContentionService {
         if (p.learnable() == 0) {
             return "defaults (no learnable signal)";
         }
-        if (!p.learning()) {
-            return "learned from calm for all " + p.learnable() + " learnable signals";
+        if (p.reported() == 0) {
+            return "defaults: no learnable signal reported yet";
         }
-        return "learning from calm, " + p.learned() + " of " + p.learnable() + " learned; the least-learned has "
-                + minutes(p.leastSeconds()) + " of " + minutes(p.neededSeconds()) + " (defaults until then)";
+        String unreported = p.unreported() == 0 ? "" : "; " + p.unreported() + " never reported (defaults)";
+        if (!p.learning()) {
+            return (p.unreported() == 0 ? "learned from calm for all " + p.learnable() + " learnable signals"
+                    : "learned from calm for the " + p.reported() + (p.reported() == 1 ? " signal" : " signals")
+                            + " reported") + unreported;
+        }
+        return "learning from calm, " + p.learned() + " of " + p.reported() + " learned; the least-learned has "
+                + minutes(p.leastSeconds()) + " of " + minutes(p.neededSeconds()) + " (defaults until then)" + unreported;
     }
 
     private static String minutes(long seconds) {

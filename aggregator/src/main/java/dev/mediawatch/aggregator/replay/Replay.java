@@ -39,8 +39,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * Replays a recording ({@link Recorder}) through the same ingest, host registry, baselines and detector the live
  * aggregator runs ({@link Ingest}, {@link HostRegistry}, {@link DetectorRun}), on the recording's clock and as fast as
- * it goes, with no broker: every message is read at its receive time, and a detector window is decided every
- * {@code window} from the first message on, as the live aggregator does from its start. Prints each raise and clear
+ * it goes, with no broker: every message is read at its receive time, and a detector window is decided at every
+ * multiple of {@code window} on the clock (:00, :05, :10 ... for 5 s), the instants the live aggregator decides on. Prints each raise and clear
  * with its evidence, the score over time in brief, the learned baselines and the thresholds it would use.
  *
  * <pre>scripts/replay.sh FILE [FILE...] [key=value ...]</pre>
@@ -121,7 +121,7 @@ public final class Replay {
                                 new DiscoveryConfigs("homeassistant", 10, ContractJson.MAX_PAYLOAD_BYTES),
                                 new SimpleMeterRegistry(), ContractJson.MAX_PAYLOAD_BYTES, () -> { });
                         first = l.at;
-                        nextWindow = l.at.plus(window);
+                        nextWindow = dev.mediawatch.aggregator.contention.ContentionService.nextWindow(l.at, window);
                     }
                     while (!nextWindow.isAfter(l.at)) {
                         decide(run, registry, clock, nextWindow, transitions, scores);

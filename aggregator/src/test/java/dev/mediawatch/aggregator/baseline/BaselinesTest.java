@@ -134,10 +134,20 @@ class BaselinesTest {
         feed(b, T0, 240, 4.0, true); // 20 min of nfs-read-rtt only
         Baselines.Progress p = b.progress(Map.of(ST, Signals.STREAMING));
         assertThat(p.learnable()).isEqualTo(4); // rtt, exe, io-psi, disk-read-await
+        assertThat(p.reported()).isEqualTo(1);
+        assertThat(p.unreported()).isEqualTo(3);
         assertThat(p.learned()).isZero();
-        assertThat(p.leastSeconds()).isZero();
+        assertThat(p.leastSeconds()).isEqualTo(1200);
         assertThat(p.neededSeconds()).isEqualTo(3600);
         assertThat(p.learning()).isTrue();
+        assertThat(dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(p)).isEqualTo("learning from calm, "
+                + "0 of 1 learned; the least-learned has 20 min of 1 h (defaults until then); 3 never reported (defaults)");
+
+        feed(b, T0.plusSeconds(1200), 600, 4.0, true); // to 70 min
+        p = b.progress(Map.of(ST, Signals.STREAMING));
+        assertThat(p.learning()).as("the signals never reported do not hold learning open").isFalse();
+        assertThat(dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(p))
+                .isEqualTo("learned from calm for the 1 signal reported; 3 never reported (defaults)");
     }
 
     @Test

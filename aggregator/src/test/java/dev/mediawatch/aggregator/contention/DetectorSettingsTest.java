@@ -106,4 +106,14 @@ class DetectorSettingsTest {
         assertThatThrownBy(() -> DetectorSettings.of(stutter(entry))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("mediawatch.stutter.thresholds: '" + entry + "'").hasMessageContaining(problem);
     }
+
+    @Test
+    void windowsFallOnTheClocksMultiplesOfTheWindow_soAReplayDecidesOnTheSameInstants() {
+        java.time.Duration w = java.time.Duration.ofSeconds(5);
+        assertThat(ContentionService.nextWindow(java.time.Instant.parse("2026-11-21T21:04:33.271Z"), w))
+                .isEqualTo(java.time.Instant.parse("2026-11-21T21:04:35Z"));
+        assertThat(ContentionService.nextWindow(java.time.Instant.parse("2026-11-21T21:04:35Z"), w))
+                .as("on a window: the next one").isEqualTo(java.time.Instant.parse("2026-11-21T21:04:40Z"));
+        assertThat(ContentionService.untilNextWindow(1_000_000_001L, 5_000)).isEqualTo(4_999);
+    }
 }
