@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.mediawatch.agent.BrokerAndEngine.InjectBroker;
 import dev.mediawatch.agent.host.HostWatch;
-import dev.mediawatch.agent.host.HungMount;
+import dev.mediawatch.agent.fs.HungMount;
 import dev.mediawatch.agent.host.HungMountResource;
 import dev.mediawatch.agent.host.HungMountResource.InjectHungMount;
 import dev.mediawatch.contract.ContractJson;

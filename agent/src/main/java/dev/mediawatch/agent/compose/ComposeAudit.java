@@ -21,8 +21,8 @@ import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
-import dev.mediawatch.agent.host.HostFiles;
-import dev.mediawatch.agent.host.MountCalls;
+import dev.mediawatch.agent.fs.HostFiles;
+import dev.mediawatch.agent.fs.MountCalls;
 import dev.mediawatch.contract.EnvAudit;
 import dev.mediawatch.contract.EnvFile;
 

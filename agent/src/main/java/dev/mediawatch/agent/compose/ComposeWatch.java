@@ -13,7 +13,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.agent.config.AgentConfig;
-import dev.mediawatch.agent.host.HostFiles;
+import dev.mediawatch.agent.fs.HostFiles;
 import dev.mediawatch.contract.EnvAudit;
 import io.quarkus.runtime.ShutdownEvent;
 

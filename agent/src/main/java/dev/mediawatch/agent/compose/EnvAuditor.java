@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import dev.mediawatch.agent.host.HostFiles;
+import dev.mediawatch.agent.fs.HostFiles;
 import dev.mediawatch.contract.EnvFile;
 
 /**

@@ -21,6 +21,8 @@ import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.runtime.metrics.Gauges;
 import dev.mediawatch.agent.containers.ContainerWatch;
+import dev.mediawatch.agent.fs.HostFiles;
+import dev.mediawatch.agent.fs.MountCalls;
 import dev.mediawatch.agent.io.DeviceFilter;
 import dev.mediawatch.agent.mounts.MountInfoParser;
 import dev.mediawatch.agent.mounts.MountStatsParser;

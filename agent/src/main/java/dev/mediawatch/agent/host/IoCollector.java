@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.mediawatch.agent.fs.HostFiles;
 import dev.mediawatch.agent.io.CgroupIoParser;
 import dev.mediawatch.agent.io.CgroupIoParser.IoTotals;
 import dev.mediawatch.agent.io.ContainerIoRates;

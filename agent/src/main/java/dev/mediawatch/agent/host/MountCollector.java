@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.mediawatch.agent.fs.HostFiles;
+import dev.mediawatch.agent.fs.MountCalls;
 import dev.mediawatch.agent.mounts.MountInfoParser;
 import dev.mediawatch.agent.mounts.MountStatsParser;
 import dev.mediawatch.agent.mounts.NfsRates;

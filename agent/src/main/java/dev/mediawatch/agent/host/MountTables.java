@@ -2,6 +2,7 @@ package dev.mediawatch.agent.host;
 
 import java.util.List;
 
+import dev.mediawatch.agent.fs.HostFiles;
 import dev.mediawatch.agent.mounts.MountInfoParser;
 import dev.mediawatch.agent.mounts.MountStatsParser;
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.mediawatch.agent.host.HostFiles;
-import dev.mediawatch.agent.host.HungMount;
+import dev.mediawatch.agent.fs.HostFiles;
+import dev.mediawatch.agent.fs.HungMount;
 import dev.mediawatch.contract.EnvAudit;
 import dev.mediawatch.contract.EnvFile;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.mediawatch.agent.host.HostFiles;
+import dev.mediawatch.agent.fs.HostFiles;
 import dev.mediawatch.contract.EnvFile;
 
 /**

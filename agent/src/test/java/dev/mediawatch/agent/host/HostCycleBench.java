@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import dev.mediawatch.agent.fs.HostFiles;
+import dev.mediawatch.agent.fs.MountCalls;
 import dev.mediawatch.agent.io.DeviceFilter;
 import dev.mediawatch.agent.io.DiskStatsParser;
 import dev.mediawatch.agent.io.ProcCgroupParser;

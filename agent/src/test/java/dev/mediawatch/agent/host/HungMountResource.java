@@ -10,6 +10,8 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import dev.mediawatch.agent.fs.HungMount;
+
 /**
  * A real FUSE mount whose statfs can be made to block ({@link HungMount}), watched by the agent under test
  * together with the root filesystem, sampled every second with a 500 ms call timeout; also audited as a

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.mediawatch.agent.fs.HostFiles;
 import dev.mediawatch.agent.io.DeviceFilter;
 import dev.mediawatch.agent.mounts.MountInfoParser;
 import dev.mediawatch.contract.ContainerIo;

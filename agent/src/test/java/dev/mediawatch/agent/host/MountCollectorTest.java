@@ -25,6 +25,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.mediawatch.agent.fs.HostFiles;
+import dev.mediawatch.agent.fs.MountCalls;
 import dev.mediawatch.agent.mounts.MountInfoParser;
 import dev.mediawatch.agent.mounts.MountStatsParser;
 import dev.mediawatch.contract.EventTypes;

@@ -1,4 +1,4 @@
-package dev.mediawatch.agent.host;
+package dev.mediawatch.agent.fs;
 
 import java.io.File;
 import java.io.IOException;
@@ -128,7 +128,11 @@ public final class MountCalls implements AutoCloseable {
         return workers.values().stream().mapToInt(ThreadPoolExecutor::getPoolSize).sum();
     }
 
-    static Outcome call(Path path) {
+    /**
+     * One {@code stat} then {@code statvfs} on the caller's thread, with no timeout: it blocks as long as the mount
+     * does. The workers make it; public for the host-cycle measurement, which times it alone.
+     */
+    public static Outcome call(Path path) {
         try {
             // stat first: a stale NFS handle fails here with ESTALE; a dead hard mount blocks here or below.
             Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

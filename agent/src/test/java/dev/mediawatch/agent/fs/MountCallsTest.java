@@ -1,4 +1,4 @@
-package dev.mediawatch.agent.host;
+package dev.mediawatch.agent.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
