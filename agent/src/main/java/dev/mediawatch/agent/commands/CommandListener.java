@@ -1,4 +1,4 @@
-package dev.mediawatch.agent.publish;
+package dev.mediawatch.agent.commands;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -12,6 +12,7 @@ import dev.mediawatch.agent.activity.ActivityWatch;
 import dev.mediawatch.agent.compose.ComposeWatch;
 import dev.mediawatch.agent.config.AgentIdentity;
 import dev.mediawatch.agent.containers.ContainerWatch;
+import dev.mediawatch.agent.host.HostWatch;
 import dev.mediawatch.contract.Command;
 import dev.mediawatch.contract.CommandRequest;
 import dev.mediawatch.contract.ContractJson;
@@ -39,13 +40,13 @@ public class CommandListener {
 
     private final AgentIdentity identity;
     private final ContainerWatch containers;
-    private final dev.mediawatch.agent.host.HostWatch host;
+    private final HostWatch host;
     private final ComposeWatch compose;
     private final ActivityWatch activity;
     private final MeterRegistry registry;
     private final LogThrottle logThrottle = new LogThrottle(Duration.ofSeconds(10));
 
-    public CommandListener(AgentIdentity identity, ContainerWatch containers, dev.mediawatch.agent.host.HostWatch host,
+    public CommandListener(AgentIdentity identity, ContainerWatch containers, HostWatch host,
             ComposeWatch compose, ActivityWatch activity, MeterRegistry registry) {
         this.activity = activity;
         this.host = host;
