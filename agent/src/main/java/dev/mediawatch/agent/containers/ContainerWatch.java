@@ -62,12 +62,24 @@ public class ContainerWatch {
         LOG.infof("agent %s (%s, address %s) watching the container engine at %s", identity.host(), identity.role(),
                 identity.address() == null ? "unknown" : identity.address(), config.docker().host());
         engine = new DockerEngine(config.docker().host(), config.docker().timeout());
+        // Snapshots and transitions, of the collector and the event follower alike, go to the publisher.
+        ContainerCollector.Sink toPublisher = new ContainerCollector.Sink() {
+            @Override
+            public void state(HostState state, boolean force) {
+                publisher.state(state, force);
+            }
+
+            @Override
+            public void event(HostEvent e) {
+                publisher.event(e);
+            }
+        };
         collector = new ContainerCollector(engine, identity.host(), identity.role(), identity.version(),
-                Clock.systemUTC(), publisher, catalogue, config.restartLoop().restarts(), config.restartLoop().window(),
+                Clock.systemUTC(), toPublisher, catalogue, config.restartLoop().restarts(), config.restartLoop().window(),
                 probes::results, identity.address(), compose::current);
         ContainerCollector c = collector;
         compose.start(() -> c.request(false));
-        follower = new EventFollower(engine, identity.host(), collector, publisher);
+        follower = new EventFollower(engine, identity.host(), collector, toPublisher);
         Gauges.replace(registry, "mediawatch_agent_engine_reachable", "1 while the container engine answers",
                 Tags.empty(), this, w -> w.engineReachable() ? 1 : 0);
         Gauges.replaceCounter(registry, "mediawatch_agent_engine_inspections_total",

@@ -8,7 +8,6 @@ import org.jboss.logging.Logger;
 
 import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
-import dev.mediawatch.agent.containers.ContainerCollector;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.HostState;
@@ -22,7 +21,7 @@ import io.vertx.core.Vertx;
  * holds them while the broker is away.
  */
 @ApplicationScoped
-public class StatePublisher implements ContainerCollector.Sink {
+public class StatePublisher {
 
     private static final Logger LOG = Logger.getLogger(StatePublisher.class);
 
@@ -40,7 +39,7 @@ public class StatePublisher implements ContainerCollector.Sink {
                 vertx, registry);
     }
 
-    @Override
+    /** Retained; skipped when it is the state last acknowledged (time and request id aside), unless forced. */
     public void state(HostState state, boolean force) {
         // A refresh's answer is forced anyway; the same state without its request id is no news.
         HostState comparable = state.at(Instant.EPOCH).with(state.address(), null, state.envAudit());
@@ -58,7 +57,7 @@ public class StatePublisher implements ContainerCollector.Sink {
                 });
     }
 
-    @Override
+    /** Not retained, in order, through the outbox (it waits there while the broker is away). */
     public void event(HostEvent event) {
         outbox.add(event);
     }
