@@ -38,7 +38,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.mediawatch.contract.PortBinding.class,
         dev.mediawatch.contract.EnvAudit.class,
         dev.mediawatch.contract.EnvFile.class,
-        // Activity (the stutter issue): the published snapshot, the throttle command and the throttle state file.
+        // Playback and download activity, what stutter is judged by: the published snapshot and the records in it,
+        // the throttle command the agent reads and the throttle state file it keeps across a crash.
         dev.mediawatch.contract.HostActivity.class,
         dev.mediawatch.contract.ActivitySource.class,
         dev.mediawatch.contract.SourceState.class,
