@@ -86,6 +86,9 @@ class ComposeAuditAgentTest {
     @Test
     void aRefresh_auditsAgain_andTheChangeIsRepublished() throws Exception {
         await().atMost(WAIT).until(this::audit, a -> a != null);
+        // Ready means connected with every subscription granted: a command sent before that would be lost (the
+        // broker has nobody to give it to), as a command to an agent that is reconnecting is.
+        await().atMost(WAIT).until(() -> io.restassured.RestAssured.given().get("/q/health/ready").statusCode() == 200);
         Path added = Path.of(dirs.dir("stacks"), "added", ".env");
         Files.createDirectories(added.getParent());
         Files.writeString(added, "ADDED_TOKEN=" + dirs.value() + "\n");

@@ -53,12 +53,7 @@ public class ContainerCollector implements AutoCloseable {
      * followed by a second look {@code SETTLE_MILLIS} after the last event of a burst.
      */
     static final long SETTLE_MILLIS = 500;
-    private final java.util.concurrent.ScheduledExecutorService settler = java.util.concurrent.Executors
-            .newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "mediawatch-collector-settle");
-                t.setDaemon(true);
-                return t;
-            });
+    private final dev.mediawatch.runtime.work.Ticker ticker;
     private final AtomicBoolean settlePending = new AtomicBoolean();
     private volatile long lastEventNanos;
     private final AtomicBoolean forcePending = new AtomicBoolean();
@@ -84,7 +79,8 @@ public class ContainerCollector implements AutoCloseable {
     public ContainerCollector(DockerEngine engine, HostId host, String role, String agentVersion, Clock clock, Sink sink,
             ServiceCatalogue catalogue, int loopRestarts, java.time.Duration loopWindow,
             java.util.function.Supplier<List<dev.mediawatch.contract.ServiceProbe>> probes, String address,
-            java.util.function.Supplier<EnvAudit> envAudit) {
+            java.util.function.Supplier<EnvAudit> envAudit, dev.mediawatch.runtime.work.Ticker ticker) {
+        this.ticker = ticker;
         this.probes = probes;
         this.address = address;
         this.envAudit = envAudit;
@@ -142,17 +138,16 @@ public class ContainerCollector implements AutoCloseable {
     }
 
     private void settleLater(long millis) {
-        try {
-            settler.schedule(() -> {
-                long since = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastEventNanos);
-                if (since < SETTLE_MILLIS) {
-                    settleLater(SETTLE_MILLIS - since); // more events came: settle after the last one
-                    return;
-                }
-                settlePending.set(false);
-                request(false);
-            }, millis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+        boolean scheduled = ticker.after("a second look after an engine event", java.time.Duration.ofMillis(millis), () -> {
+            long since = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastEventNanos);
+            if (since < SETTLE_MILLIS) {
+                settleLater(SETTLE_MILLIS - since); // more events came: settle after the last one
+                return;
+            }
+            settlePending.set(false);
+            request(false);
+        });
+        if (!scheduled) {
             settlePending.set(false);
         }
     }
@@ -259,7 +254,6 @@ public class ContainerCollector implements AutoCloseable {
 
     @Override
     public void close() {
-        settler.shutdownNow();
         worker.shutdownNow();
     }
 }

@@ -21,7 +21,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduler;
+import dev.mediawatch.runtime.work.Ticker;
 
 /**
  * Wires the container watch together at startup: the engine client, the collector thread, the event
@@ -36,7 +36,7 @@ public class ContainerWatch {
     private final AgentConfig config;
     private final AgentIdentity identity;
     private final StatePublisher publisher;
-    private final Scheduler scheduler;
+    private final Ticker ticker;
     private final MeterRegistry registry;
     private DockerEngine engine;
     private ContainerCollector collector;
@@ -46,7 +46,7 @@ public class ContainerWatch {
     private final ProbeSchedule probes;
     private final ComposeWatch compose;
 
-    public ContainerWatch(AgentConfig config, AgentIdentity identity, StatePublisher publisher, Scheduler scheduler,
+    public ContainerWatch(AgentConfig config, AgentIdentity identity, StatePublisher publisher, Ticker ticker,
             MeterRegistry registry, ServiceCatalogue catalogue, ProbeSchedule probes, ComposeWatch compose) {
         this.compose = compose;
         this.catalogue = catalogue;
@@ -54,7 +54,7 @@ public class ContainerWatch {
         this.config = config;
         this.identity = identity;
         this.publisher = publisher;
-        this.scheduler = scheduler;
+        this.ticker = ticker;
         this.registry = registry;
     }
 
@@ -76,7 +76,7 @@ public class ContainerWatch {
         };
         collector = new ContainerCollector(engine, identity.host(), identity.role(), identity.version(),
                 Clock.systemUTC(), toPublisher, catalogue, config.restartLoop().restarts(), config.restartLoop().window(),
-                probes::results, identity.address(), compose::current);
+                probes::results, identity.address(), compose::current, ticker);
         ContainerCollector c = collector;
         compose.start(() -> c.request(false));
         follower = new EventFollower(engine, identity.host(), collector, toPublisher);
@@ -99,11 +99,8 @@ public class ContainerWatch {
                 collector.request(false);
             }
         });
-        scheduler.newJob("mediawatch-republish")
-                .setInterval(config.publish().interval().toSeconds() + "s")
-                .setConcurrentExecution(io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
-                .setTask(execution -> collector.request(true))
-                .schedule();
+        ticker.every("the periodic republish", config.publish().interval(), config.publish().interval(),
+                () -> collector.request(true));
     }
 
     /**

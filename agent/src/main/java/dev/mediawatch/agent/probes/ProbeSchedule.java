@@ -16,7 +16,7 @@ import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostEvent;
 import dev.mediawatch.contract.ServiceProbe;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduler;
+import dev.mediawatch.runtime.work.Ticker;
 
 /**
  * Runs the catalogue's health probes for this host every {@code mediawatch.probes.interval}. The scheduler
@@ -38,15 +38,15 @@ public class ProbeSchedule {
     private final AgentConfig config;
     private final AgentIdentity identity;
     private final ServiceCatalogue catalogue;
-    private final Scheduler scheduler;
+    private final Ticker ticker;
     private volatile ProbeRunner runner;
     private volatile Sink sink;
 
-    public ProbeSchedule(AgentConfig config, AgentIdentity identity, ServiceCatalogue catalogue, Scheduler scheduler) {
+    public ProbeSchedule(AgentConfig config, AgentIdentity identity, ServiceCatalogue catalogue, Ticker ticker) {
         this.config = config;
         this.identity = identity;
         this.catalogue = catalogue;
-        this.scheduler = scheduler;
+        this.ticker = ticker;
     }
 
     /** Connects the outcomes to the agent's publishing; called once by the container watch at startup. */
@@ -59,10 +59,8 @@ public class ProbeSchedule {
         }
         LOG.infof("probing %d services every %s", runner.targets(), config.probes().interval());
         runner.probeAll();
-        scheduler.newJob("mediawatch-probes")
-                .setInterval(config.probes().interval().toSeconds() + "s")
-                .setTask(execution -> runner.probeAll())
-                .schedule();
+        // probeAll only starts asynchronous requests: quick enough for the ticker.
+        ticker.every("the probes' round", config.probes().interval(), config.probes().interval(), runner::probeAll);
     }
 
     private void probed(ServiceProbe result, ServiceProbe previous) {

@@ -57,6 +57,7 @@ class ContainerCollectorRequestTest {
     private final List<Published> published = new CopyOnWriteArrayList<>();
     private final HeldEngine engine = new HeldEngine();
     private final EnvAudit audit = new EnvAudit(List.of("/opt/stacks"), List.of(), List.of(), Instant.parse("2026-11-21T10:00:00Z"));
+    private final dev.mediawatch.runtime.work.Ticker ticker = new dev.mediawatch.runtime.work.Ticker("test-ticker");
     private final ContainerCollector collector = new ContainerCollector(engine, HostId.of("download-stack"), "download",
             "test", Clock.systemUTC(), new ContainerCollector.Sink() {
                 @Override
@@ -67,12 +68,13 @@ class ContainerCollectorRequestTest {
                 @Override
                 public void event(HostEvent event) {
                 }
-            }, ServiceCatalogue.EMPTY, 3, Duration.ofMinutes(5), List::of, "192.0.2.10", () -> audit);
+            }, ServiceCatalogue.EMPTY, 3, Duration.ofMinutes(5), List::of, "192.0.2.10", () -> audit, ticker);
 
     @AfterEach
     void close() throws Exception {
         engine.gate.countDown();
         collector.close();
+        ticker.close();
         engine.close();
     }
 
