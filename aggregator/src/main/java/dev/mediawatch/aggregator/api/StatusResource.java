@@ -17,9 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.hosts.HostRecord;
 import dev.mediawatch.aggregator.refresh.RefreshService;
 import dev.mediawatch.aggregator.status.DashboardRenderer;
-import dev.mediawatch.aggregator.status.HostRecord;
 import dev.mediawatch.aggregator.status.StatusService;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostEvent;

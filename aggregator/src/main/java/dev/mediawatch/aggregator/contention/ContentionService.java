@@ -19,12 +19,12 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.hosts.HostRecord;
 import dev.mediawatch.aggregator.incidents.IncidentStore;
 import dev.mediawatch.aggregator.notify.Notifier;
 import dev.mediawatch.aggregator.notify.NotifyTarget;
 import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.aggregator.status.DetectorView;
-import dev.mediawatch.aggregator.status.HostRecord;
 import dev.mediawatch.aggregator.status.StatusService;
 import dev.mediawatch.aggregator.stutter.Decision;
 import dev.mediawatch.contract.Alert;

@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 import dev.mediawatch.aggregator.config.AggregatorConfig;
 import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
 import dev.mediawatch.aggregator.drift.MountLock;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.aggregator.ingest.Ingest;
 import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.catalogue.ServiceCatalogue;
