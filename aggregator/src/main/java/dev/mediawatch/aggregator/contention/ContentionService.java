@@ -140,9 +140,8 @@ public class ContentionService {
     private void closeLeftOpen(Instant now) {
         for (Incident i : incidents.since(Instant.EPOCH, Integer.MAX_VALUE)) {
             if (i.open()) {
-                incidents.upsert(new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), now,
-                        i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(),
-                                new IncidentAction(now, "aggregator.restarted", "closed at the aggregator's start; still open then"))));
+                incidents.upsert(i.withClearedAt(now).withAction(
+                        new IncidentAction(now, "aggregator.restarted", "closed at the aggregator's start; still open then")));
             }
         }
     }
@@ -353,10 +352,11 @@ public class ContentionService {
                 i = incidents.get(state.incidentId()).orElse(null);
             }
             if (i != null) {
-                lastClosed = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(),
-                        state.clearedAt() == null ? now : state.clearedAt(), Math.max(i.peakScore(), t.alert().peakScore()),
-                        i.atRaise(), t.alert().peakScore() > i.peakScore() ? t.alert().peakEvidence() : i.atPeak(),
-                        append(i.actions(), new IncidentAction(now, EventTypes.ALERT_CLEARED, t.reason())));
+                if (t.alert().peakScore() > i.peakScore()) {
+                    i = i.withPeak(t.alert().peakScore(), t.alert().peakEvidence());
+                }
+                lastClosed = i.withClearedAt(state.clearedAt() == null ? now : state.clearedAt())
+                        .withAction(new IncidentAction(now, EventTypes.ALERT_CLEARED, t.reason()));
                 incidents.upsert(lastClosed);
             }
         }
@@ -371,8 +371,7 @@ public class ContentionService {
         for (Decision.Alert a : List.of(d.stutter(), d.degraded())) {
             Incident i = open.get(a.state().id());
             if (a.raised() && i != null && a.peakScore() > i.peakScore()) {
-                Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), null,
-                        a.peakScore(), i.atRaise(), a.peakEvidence(), i.actions());
+                Incident next = i.withPeak(a.peakScore(), a.peakEvidence());
                 open.put(a.state().id(), next);
                 incidents.upsert(next);
             }
@@ -441,9 +440,7 @@ public class ContentionService {
         }
         for (Map.Entry<String, Incident> e : open.entrySet()) {
             if (e.getValue().id().equals(incidentId)) {
-                Incident i = e.getValue();
-                Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), i.clearedAt(),
-                        i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(), action));
+                Incident next = e.getValue().withAction(action);
                 e.setValue(next);
                 incidents.upsert(next);
                 return;
@@ -452,8 +449,7 @@ public class ContentionService {
         Incident i = lastClosed != null && lastClosed.id().equals(incidentId) ? lastClosed
                 : incidents.get(incidentId).orElse(null);
         if (i != null) {
-            Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), i.clearedAt(),
-                    i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(), action));
+            Incident next = i.withAction(action);
             if (lastClosed != null && lastClosed.id().equals(incidentId)) {
                 lastClosed = next;
             }
@@ -470,20 +466,13 @@ public class ContentionService {
         if (i == null) {
             return;
         }
-        Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), i.clearedAt(),
-                i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(), action));
+        Incident next = i.withAction(action);
         if (key != null) {
             open.put(key, next);
         } else {
             lastClosed = next;
         }
         incidents.upsert(next);
-    }
-
-    private static List<IncidentAction> append(List<IncidentAction> actions, IncidentAction a) {
-        List<IncidentAction> out = new ArrayList<>(actions);
-        out.add(a);
-        return out;
     }
 
     private void publish(String topic, byte[] payload, boolean retained) {
