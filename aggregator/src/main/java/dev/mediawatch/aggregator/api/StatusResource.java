@@ -17,9 +17,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.hosts.HostRecord;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.aggregator.refresh.RefreshService;
 import dev.mediawatch.aggregator.status.DashboardRenderer;
-import dev.mediawatch.aggregator.status.HostRecord;
 import dev.mediawatch.aggregator.status.StatusService;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostEvent;
@@ -40,11 +41,13 @@ public class StatusResource {
     private static final DashboardRenderer COLOR = new DashboardRenderer(true);
 
     private final StatusService status;
+    private final HostRegistry registry;
     private final RefreshService refresh;
     private final byte[] token;
 
-    public StatusResource(StatusService status, RefreshService refresh, AggregatorConfig config) {
+    public StatusResource(StatusService status, HostRegistry registry, RefreshService refresh, AggregatorConfig config) {
         this.status = status;
+        this.registry = registry;
         this.refresh = refresh;
         this.token = dev.mediawatch.secrets.Secrets.resolve("mediawatch.api.token", config.api().token(),
                 config.api().tokenFile()).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
@@ -93,7 +96,7 @@ public class StatusResource {
     @Path("api/events")
     @Produces(MediaType.APPLICATION_JSON)
     public List<HostEvent> events() {
-        return status.registry().recentEvents();
+        return registry.recentEvents();
     }
 
     /**
@@ -124,7 +127,7 @@ public class StatusResource {
     }
 
     private HostRecord record(String host) {
-        return HostId.isValid(host) ? status.registry().host(HostId.of(host)) : null;
+        return HostId.isValid(host) ? registry.host(HostId.of(host)) : null;
     }
 
     private static Response notFound(String host, String what) {

@@ -19,12 +19,13 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.hosts.HostRecord;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.aggregator.incidents.IncidentStore;
 import dev.mediawatch.aggregator.notify.Notifier;
 import dev.mediawatch.aggregator.notify.NotifyTarget;
 import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.aggregator.status.DetectorView;
-import dev.mediawatch.aggregator.status.HostRecord;
 import dev.mediawatch.aggregator.status.StatusService;
 import dev.mediawatch.aggregator.stutter.Decision;
 import dev.mediawatch.contract.Alert;
@@ -42,6 +43,7 @@ import dev.mediawatch.contract.IncidentAction;
 import dev.mediawatch.contract.LogThrottle;
 import dev.mediawatch.contract.ThrottleState;
 import dev.mediawatch.contract.Command;
+import dev.mediawatch.contract.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
@@ -63,6 +65,8 @@ public class ContentionService {
     public static final int MAX_INCIDENTS_PER_REQUEST = 500;
 
     private final StatusService status;
+    private final HostRegistry registry;
+    private final Topics topics;
     private final MqttSession publisher;
     private final DetectorRun run;
     private final dev.mediawatch.aggregator.baseline.BaselineStore baselineStore;
@@ -89,10 +93,12 @@ public class ContentionService {
 
     private final jakarta.enterprise.event.Event<DetectorWindow> windows;
 
-    public ContentionService(StatusService status, MqttSession publisher, AggregatorConfig config, MeterRegistry meters,
-            jakarta.enterprise.event.Event<DetectorWindow> windows) {
+    public ContentionService(StatusService status, HostRegistry registry, Topics topics, MqttSession publisher,
+            AggregatorConfig config, MeterRegistry meters, jakarta.enterprise.event.Event<DetectorWindow> windows) {
         this.windows = windows;
         this.status = status;
+        this.registry = registry;
+        this.topics = topics;
         this.publisher = publisher;
         this.run = DetectorRun.configure(config.stutter(), config.status().maxHosts());
         this.baselineStore = new dev.mediawatch.aggregator.baseline.BaselineStore(config.stutter().baselinesFile());
@@ -134,9 +140,8 @@ public class ContentionService {
     private void closeLeftOpen(Instant now) {
         for (Incident i : incidents.since(Instant.EPOCH, Integer.MAX_VALUE)) {
             if (i.open()) {
-                incidents.upsert(new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), now,
-                        i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(),
-                                new IncidentAction(now, "aggregator.restarted", "closed at the aggregator's start; still open then"))));
+                incidents.upsert(i.withClearedAt(now).withAction(
+                        new IncidentAction(now, "aggregator.restarted", "closed at the aggregator's start; still open then")));
             }
         }
     }
@@ -236,7 +241,7 @@ public class ContentionService {
     }
 
     void window(Instant now) {
-        List<HostRecord> records = List.copyOf(status.registry().hosts());
+        List<HostRecord> records = List.copyOf(registry.hosts());
         Decision step = run.step(now, records);
         Map<HostId, String> sides = DetectorRun.sides(records);
         Decision d = sides.isEmpty() ? step : step.withContention(step.contention()
@@ -246,7 +251,7 @@ public class ContentionService {
             lastBaselineSave = System.nanoTime();
             baselineStore.save(run.baselines(), now);
         }
-        publish(status.topics().contention(), ContractJson.write(d.contention()), true);
+        publish(topics.contention(), ContractJson.write(d.contention()), true);
 
         for (Decision.Transition t : d.transitions()) {
             onTransition(now, t);
@@ -257,7 +262,7 @@ public class ContentionService {
         for (AlertState a : alerts()) {
             AlertState before = lastPublished.get(a.id());
             if (before == null || !sameExceptEvidence(before, a)) {
-                publish(status.topics().alert(a.id()), ContractJson.write(a), true);
+                publish(topics.alert(a.id()), ContractJson.write(a), true);
                 lastPublished.put(a.id(), a);
             }
         }
@@ -289,7 +294,7 @@ public class ContentionService {
 
     /** What has been learned, per host and signal, for {@code GET /api/baselines}. */
     public dev.mediawatch.contract.BaselineReport baselines() {
-        List<HostRecord> records = List.copyOf(status.registry().hosts());
+        List<HostRecord> records = List.copyOf(registry.hosts());
         return dev.mediawatch.contract.BaselineReport.of(clock.instant(),
                 run.baselines().config().learnAfter().toSeconds(), run.baselines().config().keepDays(),
                 run.baselines().views(DetectorRun.sides(records)), baselineStore.health());
@@ -327,7 +332,7 @@ public class ContentionService {
         if (state.incidentId() != null) {
             detail.put("incident", state.incidentId());
         }
-        publish(status.topics().aggregatorEvents(), ContractJson.write(HostEvent.of(SELF,
+        publish(topics.aggregatorEvents(), ContractJson.write(HostEvent.of(SELF,
                 raised ? EventTypes.ALERT_RAISED : EventTypes.ALERT_CLEARED, now, t.alertId(),
                 raised ? AlertState.CLEARED : AlertState.RAISED, raised ? AlertState.RAISED : AlertState.CLEARED, detail)),
                 false);
@@ -347,10 +352,11 @@ public class ContentionService {
                 i = incidents.get(state.incidentId()).orElse(null);
             }
             if (i != null) {
-                lastClosed = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(),
-                        state.clearedAt() == null ? now : state.clearedAt(), Math.max(i.peakScore(), t.alert().peakScore()),
-                        i.atRaise(), t.alert().peakScore() > i.peakScore() ? t.alert().peakEvidence() : i.atPeak(),
-                        append(i.actions(), new IncidentAction(now, EventTypes.ALERT_CLEARED, t.reason())));
+                if (t.alert().peakScore() > i.peakScore()) {
+                    i = i.withPeak(t.alert().peakScore(), t.alert().peakEvidence());
+                }
+                lastClosed = i.withClearedAt(state.clearedAt() == null ? now : state.clearedAt())
+                        .withAction(new IncidentAction(now, EventTypes.ALERT_CLEARED, t.reason()));
                 incidents.upsert(lastClosed);
             }
         }
@@ -365,8 +371,7 @@ public class ContentionService {
         for (Decision.Alert a : List.of(d.stutter(), d.degraded())) {
             Incident i = open.get(a.state().id());
             if (a.raised() && i != null && a.peakScore() > i.peakScore()) {
-                Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), null,
-                        a.peakScore(), i.atRaise(), a.peakEvidence(), i.actions());
+                Incident next = i.withPeak(a.peakScore(), a.peakEvidence());
                 open.put(a.state().id(), next);
                 incidents.upsert(next);
             }
@@ -405,12 +410,12 @@ public class ContentionService {
                 .map(HostRecord::host).toList();
         boolean had = !mitigation.throttled().isEmpty();
         for (Mitigation.Send s : mitigation.decide(now, wanted, download)) {
-            publish(status.topics().command(s.host(), Command.THROTTLE), ContractJson.write(s.request()), false);
+            publish(topics.command(s.host(), Command.THROTTLE), ContractJson.write(s.request()), false);
             boolean apply = s.request().action().equals(dev.mediawatch.contract.ThrottleRequest.APPLY);
             if (apply && had) {
                 continue; // a renewal: not an event, not an action
             }
-            publish(status.topics().aggregatorEvents(), ContractJson.write(HostEvent.of(SELF, EventTypes.THROTTLE_REQUESTED,
+            publish(topics.aggregatorEvents(), ContractJson.write(HostEvent.of(SELF, EventTypes.THROTTLE_REQUESTED,
                     now, s.host().value(), null, s.request().action(), Map.of("requestId", s.request().requestId()))), false);
             record(new IncidentAction(now, EventTypes.THROTTLE_REQUESTED, s.host() + ": " + s.request().action()));
         }
@@ -420,7 +425,7 @@ public class ContentionService {
         if (!mitigation.enabled() || !AlertState.STUTTER.equals(s.id())) {
             return s;
         }
-        ThrottleState t = status.registry().hosts().stream()
+        ThrottleState t = registry.hosts().stream()
                 .filter(r -> r.activity() != null && r.activity().throttle() != null)
                 .map(r -> r.activity().throttle()).filter(ThrottleState::active).findFirst().orElse(null);
         return AlertState.of(s.id(), s.state(), s.severity(), s.message(), s.since(), s.clearedAt(), s.incidentId(),
@@ -435,9 +440,7 @@ public class ContentionService {
         }
         for (Map.Entry<String, Incident> e : open.entrySet()) {
             if (e.getValue().id().equals(incidentId)) {
-                Incident i = e.getValue();
-                Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), i.clearedAt(),
-                        i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(), action));
+                Incident next = e.getValue().withAction(action);
                 e.setValue(next);
                 incidents.upsert(next);
                 return;
@@ -446,8 +449,7 @@ public class ContentionService {
         Incident i = lastClosed != null && lastClosed.id().equals(incidentId) ? lastClosed
                 : incidents.get(incidentId).orElse(null);
         if (i != null) {
-            Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), i.clearedAt(),
-                    i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(), action));
+            Incident next = i.withAction(action);
             if (lastClosed != null && lastClosed.id().equals(incidentId)) {
                 lastClosed = next;
             }
@@ -464,20 +466,13 @@ public class ContentionService {
         if (i == null) {
             return;
         }
-        Incident next = new Incident(i.id(), i.alert(), i.severity(), i.message(), i.raisedAt(), i.clearedAt(),
-                i.peakScore(), i.atRaise(), i.atPeak(), append(i.actions(), action));
+        Incident next = i.withAction(action);
         if (key != null) {
             open.put(key, next);
         } else {
             lastClosed = next;
         }
         incidents.upsert(next);
-    }
-
-    private static List<IncidentAction> append(List<IncidentAction> actions, IncidentAction a) {
-        List<IncidentAction> out = new ArrayList<>(actions);
-        out.add(a);
-        return out;
     }
 
     private void publish(String topic, byte[] payload, boolean retained) {

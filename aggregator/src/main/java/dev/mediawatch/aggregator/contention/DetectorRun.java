@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.mediawatch.aggregator.baseline.Baselines;
-import dev.mediawatch.aggregator.status.HostRecord;
+import dev.mediawatch.aggregator.hosts.HostRecord;
 import dev.mediawatch.aggregator.stutter.Decision;
 import dev.mediawatch.aggregator.stutter.DetectorConfig;
 import dev.mediawatch.aggregator.stutter.HostSample;

@@ -3,7 +3,7 @@ package dev.mediawatch.aggregator.contention;
 import java.time.Instant;
 import java.util.List;
 
-import dev.mediawatch.aggregator.status.HostRecord;
+import dev.mediawatch.aggregator.hosts.HostRecord;
 import dev.mediawatch.aggregator.stutter.Decision;
 
 /**

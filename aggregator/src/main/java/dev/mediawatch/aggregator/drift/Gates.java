@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import dev.mediawatch.aggregator.status.ServiceView;
+import dev.mediawatch.aggregator.hosts.ServiceView;
 import dev.mediawatch.catalogue.CatalogueService;
 import dev.mediawatch.catalogue.ExpectedState;
 import dev.mediawatch.catalogue.ServiceCatalogue;

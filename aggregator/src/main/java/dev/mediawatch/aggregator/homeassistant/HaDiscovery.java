@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
-import dev.mediawatch.aggregator.status.HostRecord;
+import dev.mediawatch.aggregator.hosts.HostRecord;
 import dev.mediawatch.catalogue.CatalogueService;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.AlertState;

@@ -27,15 +27,17 @@ import dev.mediawatch.aggregator.config.AggregatorConfig;
 import dev.mediawatch.runtime.metrics.Gauges;
 import dev.mediawatch.aggregator.contention.ContentionService;
 import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
+import dev.mediawatch.aggregator.hosts.HostRecord;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.aggregator.refresh.RefreshService;
-import dev.mediawatch.aggregator.status.HostRecord;
 import dev.mediawatch.aggregator.status.StatusService;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.Command;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.LogThrottle;
 import dev.mediawatch.contract.Text;
+import dev.mediawatch.contract.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -68,6 +70,9 @@ public class HomeAssistantPublisher {
     static final int COMMANDS_WAITING = 16;
 
     private final StatusService status;
+    private final HostRegistry registry;
+    private final DiscoveryConfigs discovery;
+    private final Topics topics;
     private final ContentionService contention;
     private final MqttSession publisher;
     private final RefreshService refresh;
@@ -96,11 +101,15 @@ public class HomeAssistantPublisher {
     /** The first announcement went out (ticks wait for it). */
     private volatile boolean announced;
 
-    public HomeAssistantPublisher(StatusService status, ContentionService contention, MqttSession publisher,
-            RefreshService refresh, ServiceCatalogue catalogue, AggregatorConfig config, MeterRegistry meters,
+    public HomeAssistantPublisher(StatusService status, HostRegistry registry, DiscoveryConfigs discovery, Topics topics,
+            ContentionService contention, MqttSession publisher, RefreshService refresh, ServiceCatalogue catalogue,
+            AggregatorConfig config, MeterRegistry meters,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8470") int httpPort) {
         this.status = status;
+        this.registry = registry;
+        this.discovery = discovery;
+        this.topics = topics;
         this.contention = contention;
         this.publisher = publisher;
         this.refresh = refresh;
@@ -118,7 +127,7 @@ public class HomeAssistantPublisher {
         String url = ha.configurationUrl().orElseGet(() -> "http://" + localName() + ":" + httpPort + "/status");
         checkUrl(url);
         this.settings = new HaDiscovery.Settings(ha.discoveryPrefix(),
-                ha.nodeId().orElse(HaDiscovery.nodeIdOf(config.topicPrefix())), status.topics(), version, url, expire,
+                ha.nodeId().orElse(HaDiscovery.nodeIdOf(config.topicPrefix())), topics, version, url, expire,
                 config.mitigation().enabled());
         this.announcements = Counter.builder("mediawatch_homeassistant_announcements_total")
                 .description("times every discovery config was announced (start and Home Assistant's birth)").register(meters);
@@ -135,7 +144,7 @@ public class HomeAssistantPublisher {
     void onStart(@Observes StartupEvent event, Inbox inbox) {
         // Subscribed even when discovery is off: the stack's button and switch are commands to the aggregator.
         Inbox.Lane commands = inbox.lane("command", Inbox.Mode.QUEUE, COMMANDS_WAITING, this::onCommand);
-        publisher.subscribe(status.topics().aggregatorCommandFilter(), (t, p, r) -> commands.offer(t, p));
+        publisher.subscribe(topics.aggregatorCommandFilter(), (t, p, r) -> commands.offer(t, p));
         if (!enabled) {
             LOG.info("Home Assistant discovery is off (mediawatch.homeassistant.discovery=false)");
             return;
@@ -143,7 +152,7 @@ public class HomeAssistantPublisher {
         publisher.subscribe(birthTopic, (t, p, r) -> onBirth(p));
         startedNanos = System.nanoTime();
         LOG.infof("Home Assistant discovery under %s/<component>/%s/, state under %s", settings.discoveryPrefix(),
-                settings.nodeId(), status.topics().homeAssistantState("..."));
+                settings.nodeId(), topics.homeAssistantState("..."));
         thread.schedule(() -> announce("start"), 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(this::tickSafely, TICK.toMillis() + 1000, TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -177,7 +186,7 @@ public class HomeAssistantPublisher {
 
     /** Home Assistant's button and switch: {@code <prefix>/aggregator/cmd/refresh|mitigation}, on the ingest worker. */
     void onCommand(String topic, byte[] payload) {
-        String head = status.topics().aggregatorCommand(Command.REFRESH);
+        String head = topics.aggregatorCommand(Command.REFRESH);
         head = head.substring(0, head.lastIndexOf('/') + 1);
         Command command = topic.startsWith(head) ? Command.fromWire(topic.substring(head.length())).orElse(null) : null;
         if (command == Command.REFRESH) {
@@ -259,7 +268,7 @@ public class HomeAssistantPublisher {
 
     private HaDiscovery.Plan plan() {
         Map<HostId, HostRecord> records = new HashMap<>();
-        for (HostRecord r : status.registry().hosts()) {
+        for (HostRecord r : registry.hosts()) {
             records.put(r.host(), r);
         }
         HaDiscovery.Plan plan = HaDiscovery.plan(settings, catalogue, status.report(), records,
@@ -296,7 +305,7 @@ public class HomeAssistantPublisher {
      */
     private void reconcile(HaDiscovery.Plan plan, boolean settled) {
         Set<String> clearedHosts = new HashSet<>();
-        for (DiscoveryConfigs.Config c : status.discovery().all()) {
+        for (DiscoveryConfigs.Config c : discovery.all()) {
             if (!settings.owns(c.topic()) || plan.configs().containsKey(c.topic())) {
                 continue;
             }
@@ -308,7 +317,7 @@ public class HomeAssistantPublisher {
             }
             String key = objectId.substring(host.length() + 1);
             boolean known = plan.hosts().contains(host);
-            HostRecord record = HostId.isValid(host) ? status.registry().host(HostId.of(host)) : null;
+            HostRecord record = HostId.isValid(host) ? registry.host(HostId.of(host)) : null;
             boolean clear;
             if (host.equals(HaDiscovery.STACK) || key.startsWith("svc_")) {
                 clear = known || host.equals(HaDiscovery.STACK) || settled;
@@ -328,13 +337,13 @@ public class HomeAssistantPublisher {
             LOG.infof("clearing Home Assistant config %s (no longer part of the stack)", c.topic());
             publisher.publish(c.topic(), EMPTY, true);
             cleared.increment();
-            String statePrefix = status.topics().homeAssistantState("");
+            String statePrefix = topics.homeAssistantState("");
             if (c.stateTopic() != null && c.stateTopic().startsWith(statePrefix) && !plan.states().containsKey(c.stateTopic())) {
                 publisher.publish(c.stateTopic(), EMPTY, true);
                 published.remove(c.stateTopic());
             }
             if (!known && !host.equals(HaDiscovery.STACK) && clearedHosts.add(host)) {
-                publisher.publish(status.topics().homeAssistantState(host + "/engine"), EMPTY, true);
+                publisher.publish(topics.homeAssistantState(host + "/engine"), EMPTY, true);
             }
         }
     }

@@ -35,7 +35,6 @@ import org.jboss.logging.Logger;
 
 import dev.mediawatch.contract.Incident;
 import dev.mediawatch.contract.IncidentAction;
-import dev.mediawatch.contract.StutterEvidence;
 import dev.mediawatch.contract.Text;
 
 /**
@@ -67,7 +66,7 @@ public final class IncidentStore implements AutoCloseable {
     public static final int DEFAULT_MAX_INCIDENTS = 10_000;
     public static final long DEFAULT_MAX_FILE_BYTES = 16L * 1024 * 1024;
     /** Actions kept per incident: the first half and the last half of a longer list. */
-    public static final int MAX_ACTIONS = 100;
+    public static final int MAX_ACTIONS = Incident.MAX_ACTIONS;
     /** How often a failed store tries its file again (on an upsert). */
     public static final Duration RETRY_INTERVAL = Duration.ofMinutes(1);
 
@@ -520,34 +519,24 @@ public final class IncidentStore implements AutoCloseable {
     /** Caps the actions and the record size; returns the incident as kept and its journal line. */
     private static Normalized normalize(Incident incident) {
         Incident i = incident;
-        List<IncidentAction> actions = i.actions();
-        if (actions.size() > MAX_ACTIONS) {
-            List<IncidentAction> kept = new ArrayList<>(MAX_ACTIONS);
-            kept.addAll(actions.subList(0, MAX_ACTIONS / 2));
-            kept.addAll(actions.subList(actions.size() - MAX_ACTIONS / 2, actions.size()));
-            i = with(i, i.message(), i.atRaise(), i.atPeak(), kept);
+        if (i.actions().size() > MAX_ACTIONS) {
+            i = i.withActions(Incident.boundedActions(i.actions()));
         }
         byte[] json = JournalCodec.json(i);
         if (json.length > JournalCodec.MAX_RECORD_BYTES) {
             LOG.warnf("incident %s is %d bytes encoded, more than %d: kept without its evidence",
                     Text.printable(i.id(), 100), json.length, JournalCodec.MAX_RECORD_BYTES);
-            i = with(i, Text.printable(i.message(), 1000), null, null, i.actions());
+            i = i.withMessage(Text.printable(i.message(), 1000)).withoutEvidence();
             json = JournalCodec.json(i);
             if (json.length > JournalCodec.MAX_RECORD_BYTES) {
                 List<IncidentAction> shortActions = i.actions().stream()
                         .map(a -> new IncidentAction(a.at(), Text.printable(a.action(), 100),
                                 Text.printable(a.detail(), 1000)))
                         .toList();
-                i = with(i, i.message(), null, null, shortActions);
+                i = i.withActions(shortActions);
                 json = JournalCodec.json(i);
             }
         }
         return new Normalized(i, JournalCodec.line(json));
-    }
-
-    private static Incident with(Incident i, String message, StutterEvidence atRaise,
-            StutterEvidence atPeak, List<IncidentAction> actions) {
-        return new Incident(i.id(), i.alert(), i.severity(), message, i.raisedAt(), i.clearedAt(), i.peakScore(),
-                atRaise, atPeak, actions);
     }
 }

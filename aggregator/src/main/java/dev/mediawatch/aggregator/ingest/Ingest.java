@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
-import dev.mediawatch.aggregator.status.HostRegistry;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.LogThrottle;

@@ -4,7 +4,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
-import dev.mediawatch.aggregator.status.StatusService;
 import dev.mediawatch.contract.Topics;
 import dev.mediawatch.runtime.mqtt.Inbox;
 import dev.mediawatch.runtime.mqtt.MqttSession;
@@ -21,10 +20,8 @@ import io.quarkus.runtime.StartupEvent;
 public class MqttIngest {
 
     /** The ingest lane of each kind: its metric label is the kind's level. */
-    void onStart(@Observes StartupEvent event, MqttSession session, Inbox inbox, StatusService status,
+    void onStart(@Observes StartupEvent event, MqttSession session, Inbox inbox, Ingest ingest, Topics topics,
             AggregatorConfig config) {
-        Ingest ingest = status.ingest();
-        Topics topics = status.topics();
         for (Topics.Kind kind : Topics.Kind.values()) {
             Inbox.Lane lane = kind == Topics.Kind.EVENTS
                     ? inbox.lane(kind.level(), Inbox.Mode.QUEUE, config.ingest().eventsPerHost(), ingest::accept)

@@ -8,7 +8,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
-import dev.mediawatch.aggregator.status.StatusService;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.Topics;
 import dev.mediawatch.mqtt.MqttConnectionSecurity;
@@ -39,6 +39,17 @@ public class MqttSetup {
         return new MqttSession(vertx, settings(config.mqtt(), config.topicPrefix()), meters);
     }
 
+    /** The aggregator's topics, under {@code mediawatch.topic-prefix}; a bad prefix stops startup naming the key. */
+    @Produces
+    @Singleton
+    Topics topics(AggregatorConfig config) {
+        try {
+            return Topics.withPrefix(config.topicPrefix());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mediawatch.topic-prefix: " + e.getMessage(), e);
+        }
+    }
+
     /** The settings, checked; a mistake stops startup naming the key. */
     static MqttSettings settings(AggregatorConfig.Mqtt mqtt, String topicPrefix) {
         MqttConnectionSecurity security = MqttConnectionSecurity.resolve("mediawatch.mqtt", mqtt.password(),
@@ -65,19 +76,20 @@ public class MqttSetup {
      */
     @Produces
     @Singleton
-    Inbox ingestInbox(AggregatorConfig config, StatusService status, MqttSession session, MeterRegistry meters) {
+    Inbox ingestInbox(AggregatorConfig config, Topics topics, HostRegistry registry, MqttSession session,
+            MeterRegistry meters) {
         AggregatorConfig.Ingest ingest = config.ingest();
         if (ingest.maxPendingTopics() < 8 || ingest.maxPendingBytes() < 1024 * 1024 || ingest.eventsPerHost() < 1) {
             throw new IllegalArgumentException("mediawatch.ingest: max-pending-topics must be at least 8, "
                     + "max-pending-bytes at least 1048576 and events-per-host at least 1");
         }
-        String hostPrefix = status.topics().prefix() + "/";
+        String hostPrefix = topics.prefix() + "/";
         String discoveryPrefix = config.homeassistant().discoveryPrefix() + "/";
         Inbox inbox = new Inbox("ingest", topic -> sourceOf(topic, hostPrefix, discoveryPrefix), source -> {
             if (source.equals(HOMEASSISTANT) || source.equals("aggregator")) {
                 return true;
             }
-            return HostId.isValid(source) && status.registry().host(HostId.of(source)) != null;
+            return HostId.isValid(source) && registry.host(HostId.of(source)) != null;
         }, new Inbox.Limits(ingest.maxPendingTopics(), Math.max(1, ingest.maxPendingTopics() / 8), ingest.maxPendingBytes(),
                 Duration.ofSeconds(60)), meters, () -> Fatal.exit("the ingest worker cannot go on"));
         session.watch(inbox);

@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.aggregator.status.StatusService;
 import dev.mediawatch.contract.Command;
@@ -33,6 +34,7 @@ import dev.mediawatch.contract.RefreshHost;
 import dev.mediawatch.contract.RefreshResult;
 import dev.mediawatch.contract.ServiceStatus;
 import dev.mediawatch.contract.StatusReport;
+import dev.mediawatch.contract.Topics;
 
 /**
  * {@code media.refresh}: asks every known host's agent to collect now ({@code <prefix>/<host>/cmd/refresh} with a
@@ -51,16 +53,19 @@ public class RefreshService {
     }
 
     private final StatusService status;
+    private final Topics topics;
     private final MqttSession publisher;
     private final long timeoutMs;
     private final Clock clock = Clock.systemUTC();
     private final AtomicReference<Inflight> current = new AtomicReference<>();
 
-    public RefreshService(StatusService status, MqttSession publisher, AggregatorConfig config) {
+    public RefreshService(StatusService status, HostRegistry registry, Topics topics, MqttSession publisher,
+            AggregatorConfig config) {
         this.status = status;
+        this.topics = topics;
         this.publisher = publisher;
         this.timeoutMs = config.refresh().timeout().toMillis();
-        status.registry().onState(this::answered);
+        registry.onState(this::answered);
     }
 
     /** Starts a refresh, or joins the one running. */
@@ -89,7 +94,7 @@ public class RefreshService {
         LOG.infof("refresh %s: asking %d hosts", r.requestId(), r.answers().size());
         byte[] payload = ContractJson.write(CommandRequest.of(Command.REFRESH, r.requestId(), r.requestedAt()));
         for (Map.Entry<HostId, CompletableFuture<Long>> e : r.answers().entrySet()) {
-            publisher.publish(status.topics().command(e.getKey(), Command.REFRESH), payload, false)
+            publisher.publish(topics.command(e.getKey(), Command.REFRESH), payload, false)
                     .whenComplete((ok, error) -> {
                         if (error != null) {
                             e.getValue().completeExceptionally(new IllegalStateException("the command was not delivered"

@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.aggregator.config.AggregatorConfig;
-import dev.mediawatch.aggregator.status.StatusService;
+import dev.mediawatch.aggregator.ingest.Ingest;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -22,20 +22,20 @@ public class RecordingSetup {
     private static final Logger LOG = Logger.getLogger(RecordingSetup.class);
     private Recorder recorder;
 
-    void onStart(@Observes StartupEvent event, AggregatorConfig config, StatusService status) {
+    void onStart(@Observes StartupEvent event, AggregatorConfig config, Ingest ingest) {
         AggregatorConfig.Recording r = config.recording();
         if (r.file().isEmpty()) {
             return;
         }
         recorder = new Recorder(r.file().get(), r.maxBytes(), r.keep(), Clock.systemUTC());
-        status.ingest().onAccepted(recorder::record);
+        ingest.onAccepted(recorder::record);
         LOG.infof("recording what feeds the detector to %s (rotated at %d bytes, %d kept); replay it with "
                 + "scripts/replay.sh", recorder.file(), r.maxBytes(), r.keep());
     }
 
-    void onStop(@Observes ShutdownEvent event, StatusService status) {
+    void onStop(@Observes ShutdownEvent event, Ingest ingest) {
         if (recorder != null) {
-            status.ingest().onAccepted(null);
+            ingest.onAccepted(null);
             recorder.close();
         }
     }

@@ -12,6 +12,8 @@ import java.util.TreeSet;
 
 import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
 import dev.mediawatch.aggregator.drift.Gates;
+import dev.mediawatch.aggregator.hosts.HostRecord;
+import dev.mediawatch.aggregator.hosts.ServiceView;
 import dev.mediawatch.contract.Alert;
 import dev.mediawatch.contract.AlertSeverity;
 import dev.mediawatch.contract.Availability;

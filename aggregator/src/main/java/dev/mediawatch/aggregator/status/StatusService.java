@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 import dev.mediawatch.aggregator.config.AggregatorConfig;
 import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
 import dev.mediawatch.aggregator.drift.MountLock;
-import dev.mediawatch.aggregator.ingest.Ingest;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.ContractJson;
@@ -37,12 +37,12 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Holds the registry and keeps the unified status built. One thread ({@code mediawatch-status}) builds it: soon
- * after a change (100 ms, so a burst costs one build; under constant load no more often than keeps building under
- * a tenth of a core) and at least every second (host verdicts age with time). Readers
- * get the last built report and its JSON, never build; that keeps {@code GET /api/status} cheap however many
- * hosts publish. After a build the status goes to {@code <prefix>/status}, retained, when it changed (at most
- * once a second, and not in the first 2 s after start while retained messages arrive) and every publish
+ * Keeps the unified status built from the host registry and the discovery configs. One thread
+ * ({@code mediawatch-status}) builds it: soon after a change (100 ms, so a burst costs one build; under constant load
+ * no more often than keeps building under a tenth of a core) and at least every second (host verdicts age with
+ * time). Readers get the last built report and its JSON, never build; that keeps {@code GET /api/status} cheap
+ * however many hosts publish. After a build the status goes to {@code <prefix>/status}, retained, when it changed
+ * (at most once a second, and not in the first 2 s after start while retained messages arrive) and every publish
  * interval.
  */
 @ApplicationScoped
@@ -103,7 +103,6 @@ public class StatusService {
     private final HostRegistry registry;
     private final DiscoveryConfigs discovery;
     private final StatusBuilder builder;
-    private final Ingest ingest;
     private final Topics topics;
     private final MqttSession publisher;
     private final AggregatorConfig config;
@@ -130,14 +129,12 @@ public class StatusService {
     private long lastPublishNanos;
 
     public StatusService(AggregatorConfig config, MeterRegistry meters, ServiceCatalogue catalogue,
-            MqttSession publisher) {
+            MqttSession publisher, Topics topics, HostRegistry registry, DiscoveryConfigs discovery) {
         this.config = config;
         this.publisher = publisher;
-        try {
-            topics = Topics.withPrefix(config.topicPrefix());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mediawatch.topic-prefix: " + e.getMessage(), e);
-        }
+        this.topics = topics;
+        this.registry = registry;
+        this.discovery = discovery;
         List<MountLock> locks;
         try {
             locks = config.drift().mountLocks().stream().map(MountLock::parse).toList();
@@ -151,12 +148,8 @@ public class StatusService {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("mediawatch.status.retired-hosts: " + e.getMessage(), e);
         }
-        this.registry = new HostRegistry(clock, config.status().maxHosts(), config.status().recentEvents());
-        this.discovery = new DiscoveryConfigs(config.homeassistant().discoveryPrefix(), config.homeassistant().maxConfigs(),
-                config.ingest().maxPayloadBytes());
         this.builder = new StatusBuilder(new StatusRules(config.status().staleAfter(), config.status().downAfter(),
                 clock.instant(), catalogue, retired, locks, topics.prefix(), discovery.prefix()));
-        this.ingest = new Ingest(topics, registry, discovery, meters, config.ingest().maxPayloadBytes(), this::changed);
         this.gauges = new StatusGauges(meters);
         this.buildTimer = Timer.builder("mediawatch_status_build_seconds").description("time to build the unified status")
                 .register(meters);
@@ -175,23 +168,6 @@ public class StatusService {
     @PreDestroy
     void stop() {
         thread.shutdownNow();
-    }
-
-    public Ingest ingest() {
-        return ingest;
-    }
-
-    /** The Home Assistant discovery configs retained on the broker (gate D110; the publisher's reconcile). */
-    public DiscoveryConfigs discovery() {
-        return discovery;
-    }
-
-    public HostRegistry registry() {
-        return registry;
-    }
-
-    public Topics topics() {
-        return topics;
     }
 
     /** The last built status. */
@@ -244,7 +220,7 @@ public class StatusService {
      * more than about a tenth of a core (with a thousand hosts a build takes tens of milliseconds and messages
      * never stop). Called on the ingest thread.
      */
-    void changed() {
+    public void changed() {
         if (scheduled.compareAndSet(false, true)) {
             try {
                 thread.schedule(this::scheduledBuild, TimeUnit.MILLISECONDS.toNanos(DEBOUNCE_MS), TimeUnit.NANOSECONDS);

@@ -27,8 +27,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
 import dev.mediawatch.aggregator.drift.MountLock;
-import dev.mediawatch.aggregator.status.HostRecord;
-import dev.mediawatch.aggregator.status.HostRegistry;
+import dev.mediawatch.aggregator.hosts.HostRecord;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.aggregator.status.StackFixture;
 import dev.mediawatch.aggregator.status.StatusBuilder;
 import dev.mediawatch.aggregator.status.StatusRules;

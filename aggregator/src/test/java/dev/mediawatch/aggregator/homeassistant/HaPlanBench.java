@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.mediawatch.aggregator.status.HostRecord;
-import dev.mediawatch.aggregator.status.HostRegistry;
+import dev.mediawatch.aggregator.hosts.HostRecord;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.aggregator.status.StackFixture;
 import dev.mediawatch.aggregator.status.StatusBuilder;
 import dev.mediawatch.aggregator.status.StatusRules;

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.ContainerHealth;

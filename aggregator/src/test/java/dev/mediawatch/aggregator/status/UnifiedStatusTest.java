@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.mediawatch.aggregator.drift.DiscoveryConfigs;
 import dev.mediawatch.aggregator.drift.MountLock;
+import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.AlertSeverity;
 import dev.mediawatch.contract.Availability;

@@ -1,4 +1,4 @@
-package dev.mediawatch.aggregator.status;
+package dev.mediawatch.aggregator.hosts;
 
 import java.time.Clock;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package dev.mediawatch.aggregator.status;
+package dev.mediawatch.aggregator.hosts;
 
 import java.time.Instant;
 
@@ -72,7 +72,7 @@ public record HostRecord(HostId host, Availability availability, Instant availab
     }
 
     /** The retained topics the broker still holds for the host, by kind. */
-    java.util.List<String> retainedKinds() {
+    public java.util.List<String> retainedKinds() {
         java.util.List<String> kinds = new java.util.ArrayList<>();
         if (availability != null) {
             kinds.add(Topics.Kind.AVAILABILITY.level());

@@ -1,4 +1,4 @@
-package dev.mediawatch.aggregator.status;
+package dev.mediawatch.aggregator.hosts;
 
 import java.util.ArrayList;
 import java.util.Comparator;
