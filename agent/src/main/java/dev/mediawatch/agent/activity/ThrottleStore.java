@@ -1,19 +1,15 @@
 package dev.mediawatch.agent.activity;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
 import dev.mediawatch.contract.ContractJson;
+import dev.mediawatch.runtime.store.AtomicFile;
 import dev.mediawatch.contract.ThrottleState;
 
 /**
@@ -69,45 +65,13 @@ public final class ThrottleStore {
     /** Writes {@code state} atomically; on return it is on disk. */
     public void save(ThrottleState state) throws IOException {
         Objects.requireNonNull(state, "state");
-        byte[] bytes = ContractJson.write(state);
-        Path dir = file.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            out.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("cannot replace " + file + " atomically", e);
-        }
-        forceDirectory(dir);
+        AtomicFile.write(file, ContractJson.write(state));
     }
 
     /** Removes the record: nothing is owed any more. */
     public void clear() throws IOException {
         Files.deleteIfExists(file);
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".tmp"));
-        forceDirectory(file.getParent());
-    }
-
-    /** Makes the rename itself durable (best effort: not every filesystem lets a directory be opened). */
-    private static void forceDirectory(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | RuntimeException ignored) {
-            // The file's own content was forced; a lost rename at power loss leaves the previous record.
-        }
+        AtomicFile.forceDirectory(file.toAbsolutePath().getParent());
     }
 }

@@ -63,13 +63,11 @@ public class MqttSetup {
 
     /** After every subscriber has registered (default priority). */
     void onStart(@Observes @Priority(3000) StartupEvent event, MqttSession session, Inbox inbox) {
-        inbox.start();
-        session.start();
+        session.start(inbox);
     }
 
     /** First on the way out: offline said and the connection closed cleanly. */
     void onStop(@Observes @Priority(1) ShutdownEvent event, MqttSession session, Inbox inbox) {
-        session.stop(Duration.ofSeconds(2));
-        inbox.close();
+        session.stop(inbox, Duration.ofSeconds(2));
     }
 }

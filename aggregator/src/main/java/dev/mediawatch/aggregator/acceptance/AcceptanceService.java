@@ -30,7 +30,7 @@ import dev.mediawatch.aggregator.contention.DetectorWindow;
 import dev.mediawatch.aggregator.hosts.HostRecord;
 import dev.mediawatch.aggregator.status.AcceptanceView;
 import dev.mediawatch.aggregator.status.StatusService;
-import dev.mediawatch.aggregator.store.AtomicFile;
+import dev.mediawatch.runtime.store.AtomicFile;
 import dev.mediawatch.catalogue.CatalogueService;
 import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.ArrImports;

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.mediawatch.aggregator.store.AtomicFile;
+import dev.mediawatch.runtime.store.AtomicFile;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostId;
 

@@ -113,13 +113,11 @@ public class MqttSetup {
 
     /** After the embedded broker (priority 10) and after every subscriber has registered (default priority). */
     void onStart(@Observes @Priority(3000) StartupEvent event, MqttSession session, Inbox inbox) {
-        inbox.start();
-        session.start();
+        session.start(inbox);
     }
 
     /** First on the way out: offline said and the connection closed while the embedded broker still runs. */
     void onStop(@Observes @Priority(1) ShutdownEvent event, MqttSession session, Inbox inbox) {
-        session.stop(Duration.ofSeconds(2));
-        inbox.close();
+        session.stop(inbox, Duration.ofSeconds(2));
     }
 }

@@ -184,6 +184,18 @@ public final class MqttSession {
         return settings;
     }
 
+    /** Starts the app's inbox, then the connection: nothing the broker delivers finds the inbox closed. */
+    public void start(Inbox inbox) {
+        inbox.start();
+        start();
+    }
+
+    /** Says goodbye and disconnects ({@link #stop(Duration)}), then closes the app's inbox. */
+    public void stop(Inbox inbox, Duration goodbye) {
+        stop(goodbye);
+        inbox.close();
+    }
+
     /**
      * Connects in the background and keeps the connection up until {@link #stop}. Subscriptions may be added
      * before or after.

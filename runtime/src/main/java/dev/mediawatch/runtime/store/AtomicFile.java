@@ -1,4 +1,4 @@
-package dev.mediawatch.aggregator.store;
+package dev.mediawatch.runtime.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * A small state file written whole: the new content goes to {@code <file>.tmp}, is forced to disk and renamed over
  * the file, and the directory is forced too, so a crash at any moment (even {@code kill -9} in the middle of a write)
- * leaves the old content or the new, never a mix. For the aggregator's learned baselines and acceptance memory; the
+ * leaves the old content or the new, never a mix. A filesystem that cannot rename atomically is an error, not a
+ * silent risk. For the agent's throttle record and the aggregator's learned baselines and acceptance memory; the
  * incident journal, which appends, has its own format.
  */
 public final class AtomicFile {
@@ -37,10 +38,19 @@ public final class AtomicFile {
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(tmp);
+            throw new IOException("cannot replace " + file + " atomically", e);
         }
-        try (FileChannel dir = FileChannel.open(parent, StandardOpenOption.READ)) {
-            dir.force(true);
+        forceDirectory(parent);
+    }
+
+    /** Forces a directory's entries (a rename, a removal) to disk, where the filesystem can. */
+    public static void forceDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
         } catch (IOException e) {
             // Some filesystems cannot sync a directory; the rename is still atomic.
         }
