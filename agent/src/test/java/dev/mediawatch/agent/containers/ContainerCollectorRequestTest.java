@@ -73,7 +73,6 @@ class ContainerCollectorRequestTest {
     void close() throws Exception {
         engine.gate.countDown();
         collector.close();
-        engine.close();
     }
 
     @Test
