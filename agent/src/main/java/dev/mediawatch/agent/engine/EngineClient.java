@@ -19,12 +19,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * bound by reflection).
  *
  * <p>Every call opens a connection of its own and the engine closes it after the answer. Request/response calls
- * run on the caller's thread and are bounded: the connection within the timeout, the whole answer within the
- * timeout too, and its body to {@link #MAX_BODY_BYTES}. The events stream has no deadline once it is open; it
- * ends when the engine ends it, the connection breaks, or {@link EventStream#close()} is called from another
- * thread. Failures are {@link IOException}s: {@link EngineException} when the engine answered with an error, the
- * socket's own exceptions otherwise ("SocketException: No such file or directory" for a missing socket). Safe
- * for concurrent use: it holds no connection.
+ * run on the caller's thread and are bounded: connecting, sending and the whole answer within the timeout, and the
+ * body to {@link #MAX_BODY_BYTES}. The events stream has no deadline once it is open; it ends when the engine ends
+ * it, the connection breaks, or {@link EventStream#close()} is called from another thread. Failures are
+ * {@link IOException}s: {@link EngineException} when the engine answered with an error, the socket's own
+ * exceptions otherwise ("SocketException: No such file or directory" for a missing socket). Safe for concurrent
+ * use: it holds no connection.
  */
 public final class EngineClient {
 
@@ -44,7 +44,8 @@ public final class EngineClient {
 
     /**
      * @param dockerHost {@code unix:///path/docker.sock} or {@code tcp://host:port}
-     * @param timeout    the longest a connection, and the whole answer to a request, may take
+     * @param timeout    the longest one call may take, connecting and the whole answer together (for the events
+     *                   stream: until it is open)
      * @throws IllegalArgumentException for an address of another form
      */
     public EngineClient(String dockerHost, Duration timeout) {
@@ -100,9 +101,8 @@ public final class EngineClient {
      * and sends each container event as it happens, one JSON object per line.
      */
     public EventStream containerEvents() throws IOException {
-        String target = CONTAINER_EVENTS;
         long deadline = deadline();
-        Exchange x = Exchange.start(address, "GET", target, deadline, timeoutMessage("GET /events"));
+        Exchange x = Exchange.start(address, "GET", CONTAINER_EVENTS, deadline, timeoutMessage("GET /events"));
         try {
             if (x.status() != 200) {
                 throw error(x, deadline);
