@@ -3,16 +3,12 @@ package dev.mediawatch.agent.activity;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mediawatch.agent.engine.EngineClient;
+import dev.mediawatch.agent.engine.EngineException;
 import dev.mediawatch.contract.Text;
 
 /**
@@ -59,26 +55,18 @@ public interface ContainerPauser extends Closeable {
         }
     };
 
-    /** The Docker Engine API at {@code dockerHost} ({@code unix://...} or {@code tcp://...}), through docker-java. */
+    /**
+     * The Docker Engine API at {@code dockerHost} ({@code unix://...} or {@code tcp://...}), through the agent's
+     * own client, on the caller's thread.
+     */
     static ContainerPauser docker(String dockerHost, Duration timeout) {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost)
-                .build();
-        DockerClient client = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .maxConnections(2)
-                .connectionTimeout(timeout)
-                .responseTimeout(timeout)
-                .build());
+        EngineClient client = new EngineClient(dockerHost, timeout);
         return new ContainerPauser() {
             @Override
             public boolean running(String container) throws Failure {
                 try {
-                    InspectContainerResponse.ContainerState s = client.inspectContainerCmd(container).exec().getState();
-                    return s != null && Boolean.TRUE.equals(s.getRunning()) && !Boolean.TRUE.equals(s.getPaused());
-                } catch (NotFoundException e) {
-                    return false;
-                } catch (RuntimeException e) {
+                    return client.inspect(container).map(ContainerPauser::runningUnpaused).orElse(false);
+                } catch (IOException e) {
                     throw failure("inspect", container, e);
                 }
             }
@@ -86,8 +74,8 @@ public interface ContainerPauser extends Closeable {
             @Override
             public void pause(String container) throws Failure {
                 try {
-                    client.pauseContainerCmd(container).exec();
-                } catch (RuntimeException e) {
+                    client.pause(container);
+                } catch (IOException e) {
                     throw failure("pause", container, e);
                 }
             }
@@ -95,33 +83,34 @@ public interface ContainerPauser extends Closeable {
             @Override
             public void unpause(String container) throws Failure {
                 try {
-                    client.unpauseContainerCmd(container).exec();
-                } catch (NotFoundException | ConflictException alreadyThere) {
-                    // Gone, or not paused (unpaused by hand, restarted): nothing left to undo.
-                } catch (RuntimeException e) {
+                    client.unpause(container);
+                } catch (IOException e) {
+                    if (e instanceof EngineException refused && (refused.status() == 404 || refused.status() == 409)) {
+                        // Gone, or not paused (unpaused by hand, restarted): nothing left to undo.
+                        return;
+                    }
                     // dockerd 20.10 answers 500 "... is not paused" rather than 409: ask what the container is.
                     try {
-                        InspectContainerResponse.ContainerState s = client.inspectContainerCmd(container).exec().getState();
-                        if (s == null || !Boolean.TRUE.equals(s.getPaused())) {
+                        Optional<JsonNode> inspect = client.inspect(container);
+                        if (inspect.isEmpty() || !inspect.get().path("State").path("Paused").asBoolean(false)) {
                             return;
                         }
-                    } catch (NotFoundException gone) {
-                        return;
-                    } catch (RuntimeException inspectFailed) {
+                    } catch (IOException inspectFailed) {
                         // Fall through: report the unpause failure itself.
                     }
                     throw failure("unpause", container, e);
                 }
             }
-
-            @Override
-            public void close() throws IOException {
-                client.close();
-            }
         };
     }
 
-    private static Failure failure(String what, String container, RuntimeException e) {
+    /** An inspect answer's {@code State}: running and not paused. */
+    private static boolean runningUnpaused(JsonNode inspect) {
+        JsonNode s = inspect.path("State");
+        return s.path("Running").asBoolean(false) && !s.path("Paused").asBoolean(false);
+    }
+
+    private static Failure failure(String what, String container, IOException e) {
         String message = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
         return new Failure(Text.printable(what + " " + container + " failed: " + e.getClass().getSimpleName() + message, 200));
     }

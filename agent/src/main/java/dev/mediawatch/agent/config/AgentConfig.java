@@ -302,12 +302,17 @@ public interface AgentConfig {
 
     interface Docker {
         /**
-         * The container engine's address, {@code unix:///path/docker.sock} or {@code tcp://host:port}.
+         * The container engine's address, {@code unix:///path/docker.sock} or {@code tcp://host:port} (port 2375
+         * when left out). {@code tcp://} is plain HTTP without TLS, as the engine's own unencrypted TCP socket: for
+         * an engine on this host only, never a remote one across the network.
          * Default: {@code DOCKER_HOST}, then {@code unix:///var/run/docker.sock}.
          */
         String host();
 
-        /** How long one engine API call may take before the engine counts as unreachable. Default 10 s. */
+        /**
+         * How long one engine API call may take, connecting and the whole answer together, before the engine counts
+         * as unreachable (the events stream, once open, has no limit). Default 10 s.
+         */
         @WithDefault("10s")
         Duration timeout();
     }

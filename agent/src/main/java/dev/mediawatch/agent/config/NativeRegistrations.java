@@ -3,11 +3,11 @@ package dev.mediawatch.agent.config;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Classes Jackson reads or writes by reflection, registered so the agent works as a native executable:
- * the contract's payload records, and the docker-java models the engine's JSON is read into.
- * {@code NativeRegistrationsTest} fails when a contract record or enum, or a docker-java class reachable from
- * what the agent reads, is missing here (no native toolchain runs on the build machines to find out otherwise).
- * Nested classes are registered with their owner ({@code ignoreNested = false}).
+ * Classes Jackson reads or writes by reflection, registered so the agent works as a native executable: the
+ * contract's payload records. The engine's JSON is read as trees ({@code dev.mediawatch.agent.engine}), which
+ * needs no registration. {@code NativeRegistrationsTest} fails when a contract record or enum is missing here, or
+ * when the engine package gains a class Jackson would bind (no native toolchain runs on the build machines to find
+ * out otherwise). Nested classes are registered with their owner ({@code ignoreNested = false}).
  */
 @RegisterForReflection(targets = {
         dev.mediawatch.contract.HostState.class,
@@ -80,76 +80,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.mediawatch.contract.RefreshResult.class,
         dev.mediawatch.contract.BaselineReport.class,
         dev.mediawatch.contract.SignalBaseline.class,
-        com.github.dockerjava.api.model.Container.class,
-        com.github.dockerjava.api.model.ContainerPort.class,
-        com.github.dockerjava.api.model.ContainerHostConfig.class,
-        com.github.dockerjava.api.model.ContainerNetworkSettings.class,
-        com.github.dockerjava.api.model.ContainerMount.class,
-        com.github.dockerjava.api.model.Version.class,
-        com.github.dockerjava.api.model.VersionComponent.class,
-        com.github.dockerjava.api.model.VersionPlatform.class,
-        com.github.dockerjava.api.model.Event.class,
-        com.github.dockerjava.api.model.EventActor.class,
-        com.github.dockerjava.api.command.InspectContainerResponse.class,
-        com.github.dockerjava.api.command.InspectContainerResponse.ContainerState.class,
-        com.github.dockerjava.api.command.HealthState.class,
-        com.github.dockerjava.api.command.HealthStateLog.class,
-        // Published ports: HostConfig.PortBindings (Ports and ExposedPort are read through @JsonCreator).
-        com.github.dockerjava.api.model.HostConfig.class,
-        com.github.dockerjava.api.model.Ports.class,
-        com.github.dockerjava.api.model.Ports.Binding.class,
-        com.github.dockerjava.api.model.ExposedPort.class,
-        com.github.dockerjava.api.model.InternetProtocol.class,
-        // Everything else Jackson builds while reading an inspect response, a list row or an event: the superclass
-        // (its any-setter keeps unknown fields), HostConfig's and ContainerConfig's field types and their
-        // (de)serializers (nested, registered with their owners), NetworkSettings, mounts, graph driver, node.
-        com.github.dockerjava.api.model.DockerObject.class,
-        com.github.dockerjava.api.model.EventType.class,
-        com.github.dockerjava.api.model.ContainerConfig.class,
-        com.github.dockerjava.api.model.ExposedPorts.class,
-        com.github.dockerjava.api.model.HealthCheck.class,
-        com.github.dockerjava.api.model.Volume.class,
-        com.github.dockerjava.api.model.VolumeBind.class,
-        com.github.dockerjava.api.model.VolumeBinds.class,
-        com.github.dockerjava.api.model.VolumeRW.class,
-        com.github.dockerjava.api.model.VolumesRW.class,
-        com.github.dockerjava.api.model.VolumesFrom.class,
-        com.github.dockerjava.api.model.VolumeOptions.class,
-        com.github.dockerjava.api.model.AccessMode.class,
-        com.github.dockerjava.api.model.Bind.class,
-        com.github.dockerjava.api.model.Binds.class,
-        com.github.dockerjava.api.model.BindOptions.class,
-        com.github.dockerjava.api.model.BindPropagation.class,
-        com.github.dockerjava.api.model.PropagationMode.class,
-        com.github.dockerjava.api.model.SELContext.class,
-        com.github.dockerjava.api.model.BlkioRateDevice.class,
-        com.github.dockerjava.api.model.BlkioWeightDevice.class,
-        com.github.dockerjava.api.model.Capability.class,
-        com.github.dockerjava.api.model.Device.class,
-        com.github.dockerjava.api.model.DeviceRequest.class,
-        com.github.dockerjava.api.model.Driver.class,
-        com.github.dockerjava.api.model.ImageOptions.class,
-        com.github.dockerjava.api.model.Isolation.class,
-        com.github.dockerjava.api.model.Link.class,
-        com.github.dockerjava.api.model.Links.class,
-        com.github.dockerjava.api.model.LogConfig.class,
-        com.github.dockerjava.api.model.LxcConf.class,
-        com.github.dockerjava.api.model.Mount.class,
-        com.github.dockerjava.api.model.MountType.class,
-        com.github.dockerjava.api.model.TmpfsOptions.class,
-        com.github.dockerjava.api.model.RestartPolicy.class,
-        com.github.dockerjava.api.model.Ulimit.class,
-        com.github.dockerjava.api.model.NetworkSettings.class,
-        com.github.dockerjava.api.model.ContainerNetwork.class,
-        com.github.dockerjava.api.model.Node.class,
-        com.github.dockerjava.api.command.GraphData.class,
-        com.github.dockerjava.api.command.GraphDriver.class,
-        // DefaultDockerClientConfig reads ~/.docker/config.json and the current context's meta file when present.
-        com.github.dockerjava.api.model.AuthConfig.class,
-        com.github.dockerjava.core.DockerConfigFile.class,
-        com.github.dockerjava.core.DockerContextMetaFile.class,
-        // docker-java-transport's UnixSocket looks up UnixDomainSocketAddress.of(String) by reflection (else JNA).
-        java.net.UnixDomainSocketAddress.class,
 }, ignoreNested = false)
 public final class NativeRegistrations {
 

@@ -1,5 +1,6 @@
 package dev.mediawatch.agent.containers;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -193,7 +194,7 @@ public class ContainerCollector implements AutoCloseable {
             engineState = new EngineState(true, snapshot.version(), snapshot.apiVersion(), null, since);
             containers = snapshot.containers();
             pids = snapshot.pids();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             String why = EngineError.describe(e);
             Instant since = previous != null && !previous.engine().reachable() ? previous.engine().since() : now;
             EngineState before = previous == null ? null : previous.engine();

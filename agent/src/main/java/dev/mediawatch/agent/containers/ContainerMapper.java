@@ -1,7 +1,10 @@
 package dev.mediawatch.agent.containers;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,13 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-import com.github.dockerjava.api.command.HealthState;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.ContainerPort;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Ports;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mediawatch.contract.ContainerHealth;
 import dev.mediawatch.contract.ContainerState;
@@ -27,8 +24,9 @@ import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.PortBinding;
 
 /**
- * Docker Engine API models to contract records. Pure functions, tested on responses recorded from a real
- * engine (API 1.41).
+ * Docker Engine API answers, as JSON trees, to contract records. Pure functions, tested on responses recorded
+ * from a real engine (API 1.41). A field the engine leaves out or sends as {@code null} is absent, as it is in
+ * the answers of older engines.
  */
 final class ContainerMapper {
 
@@ -43,27 +41,31 @@ final class ContainerMapper {
      * The list row's {@code Status} text ("Up 5 minutes (healthy)") is for humans; state, health and exit
      * code come from the inspect response's {@code State}.
      */
-    static ContainerState map(Container row, InspectContainerResponse inspect) {
-        InspectContainerResponse.ContainerState s = inspect.getState();
-        ContainerStatus status = ContainerStatus.fromWire(s != null && s.getStatus() != null ? s.getStatus() : row.getState());
-        HealthState health = s == null ? null : s.getHealth();
+    static ContainerState map(JsonNode row, JsonNode inspect) {
+        JsonNode s = object(inspect, "State");
+        String wireState = s == null ? null : text(s, "Status");
+        ContainerStatus status = ContainerStatus.fromWire(wireState != null ? wireState : text(row, "State"));
+        JsonNode health = s == null ? null : object(s, "Health");
+        Long exit = s == null ? null : number(s, "ExitCode");
         Integer exitCode = s != null && (status == ContainerStatus.EXITED || status == ContainerStatus.DEAD)
-                ? s.getExitCodeLong() == null ? null : s.getExitCodeLong().intValue()
+                ? exit == null ? null : exit.intValue()
                 : null;
-        Map<String, String> labels = row.getLabels() == null ? Map.of() : row.getLabels();
+        Map<String, String> labels = strings(row, "Labels");
+        Long created = number(row, "Created");
+        Long restarts = number(inspect, "RestartCount");
         return new ContainerState(
-                shortId(row.getId()),
-                name(row.getNames(), inspect.getName()),
-                row.getImage(),
+                shortId(text(row, "Id")),
+                name(names(row), text(inspect, "Name")),
+                text(row, "Image"),
                 status,
-                health == null ? ContainerHealth.NONE : ContainerHealth.fromWire(health.getStatus()),
+                health == null ? ContainerHealth.NONE : ContainerHealth.fromWire(text(health, "Status")),
                 exitCode,
                 labels.get(COMPOSE_PROJECT),
                 labels.get(COMPOSE_SERVICE),
-                row.getCreated() == null ? null : Instant.ofEpochSecond(row.getCreated()),
-                s == null ? null : engineTime(s.getStartedAt()),
-                s != null && Boolean.TRUE.equals(s.getOOMKilled()),
-                inspect.getRestartCount() == null ? 0 : inspect.getRestartCount(),
+                created == null ? null : Instant.ofEpochSecond(created),
+                s == null ? null : engineTime(text(s, "StartedAt")),
+                s != null && flag(s, "OOMKilled"),
+                restarts == null ? 0 : restarts.intValue(),
                 false, null, null, null, ports(row, inspect, status));
     }
 
@@ -76,37 +78,45 @@ final class ContainerMapper {
      * lists a binding on every address twice (0.0.0.0 and ::), which {@link PortBinding} both reads as "every
      * address": one entry each, sorted.
      */
-    static List<PortBinding> ports(Container row, InspectContainerResponse inspect, ContainerStatus status) {
-        Map<ExposedPort, Ports.Binding[]> configured = inspect.getHostConfig() == null
-                || inspect.getHostConfig().getPortBindings() == null ? Map.of()
-                : inspect.getHostConfig().getPortBindings().getBindings();
-        ContainerPort[] published = row.getPorts() == null ? new ContainerPort[0] : row.getPorts();
+    static List<PortBinding> ports(JsonNode row, JsonNode inspect, ContainerStatus status) {
+        Map<String, List<JsonNode>> configured = configuredBindings(inspect);
+        JsonNode published = row.path("Ports").isArray() ? row.path("Ports") : null;
         Set<PortBinding> out = new TreeSet<>();
         if (configured.isEmpty()) {
-            for (ContainerPort p : published) {
-                binding(p).ifPresent(out::add);
+            if (published != null) {
+                for (JsonNode p : published) {
+                    binding(p).ifPresent(out::add);
+                }
             }
             return List.copyOf(out);
         }
-        for (Map.Entry<ExposedPort, Ports.Binding[]> e : configured.entrySet()) {
-            ExposedPort port = e.getKey();
-            if (port == null || e.getValue() == null) {
+        for (Map.Entry<String, List<JsonNode>> e : configured.entrySet()) {
+            if (e.getValue() == null) {
                 continue;
             }
-            String protocol = protocol(port.getProtocol() == null ? null : port.getProtocol().toString());
+            // "80/tcp"; Docker takes a port without a protocol as tcp.
+            String key = e.getKey();
+            int slash = key.indexOf('/');
+            int containerPort;
+            try {
+                containerPort = Integer.parseInt(slash < 0 ? key : key.substring(0, slash));
+            } catch (NumberFormatException notAPort) {
+                continue;
+            }
+            String protocol = protocol(slash < 0 ? null : key.substring(slash + 1));
             boolean unresolved = false;
-            for (Ports.Binding b : e.getValue()) {
-                Integer hostPort = b == null ? null : fixedPort(b.getHostPortSpec());
+            for (JsonNode b : e.getValue()) {
+                Integer hostPort = fixedPort(text(b, "HostPort"));
                 if (hostPort == null) {
                     unresolved = true;
                 } else {
-                    out.add(new PortBinding(hostPort, port.getPort(), protocol, b.getHostIp()));
+                    out.add(new PortBinding(hostPort, containerPort, protocol, text(b, "HostIp")));
                 }
             }
-            if (unresolved && status == ContainerStatus.RUNNING) {
-                for (ContainerPort p : published) {
-                    if (p.getPrivatePort() != null && p.getPrivatePort() == port.getPort()
-                            && protocol.equals(protocol(p.getType()))) {
+            if (unresolved && status == ContainerStatus.RUNNING && published != null) {
+                for (JsonNode p : published) {
+                    Long privatePort = number(p, "PrivatePort");
+                    if (privatePort != null && privatePort == containerPort && protocol.equals(protocol(text(p, "Type")))) {
                         binding(p).ifPresent(out::add);
                     }
                 }
@@ -115,12 +125,46 @@ final class ContainerMapper {
         return List.copyOf(out);
     }
 
+    /**
+     * {@code HostConfig.PortBindings}: each container port ({@code "80/tcp"}) with its bindings. A port whose
+     * bindings are {@code null} is kept with none (it counts as configured, binds nothing); one whose array holds
+     * no binding is left out.
+     */
+    private static Map<String, List<JsonNode>> configuredBindings(JsonNode inspect) {
+        JsonNode hostConfig = object(inspect, "HostConfig");
+        JsonNode bindings = hostConfig == null ? null : object(hostConfig, "PortBindings");
+        if (bindings == null) {
+            return Map.of();
+        }
+        Map<String, List<JsonNode>> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = bindings.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> port = it.next();
+            if (port.getValue().isNull()) {
+                out.put(port.getKey(), null);
+            } else if (port.getValue().isArray()) {
+                List<JsonNode> list = new ArrayList<>();
+                for (JsonNode b : port.getValue()) {
+                    if (b.isObject()) {
+                        list.add(b);
+                    }
+                }
+                if (!list.isEmpty()) {
+                    out.put(port.getKey(), list);
+                }
+            }
+        }
+        return out;
+    }
+
     /** A list row's port, when it is published on the host. */
-    private static Optional<PortBinding> binding(ContainerPort p) {
-        if (p.getPublicPort() == null || p.getPublicPort() < 1 || p.getPublicPort() > 65535 || p.getPrivatePort() == null) {
+    private static Optional<PortBinding> binding(JsonNode p) {
+        Long publicPort = number(p, "PublicPort");
+        Long privatePort = number(p, "PrivatePort");
+        if (publicPort == null || publicPort < 1 || publicPort > 65535 || privatePort == null) {
             return Optional.empty();
         }
-        return Optional.of(new PortBinding(p.getPublicPort(), p.getPrivatePort(), protocol(p.getType()), p.getIp()));
+        return Optional.of(new PortBinding(publicPort.intValue(), privatePort.intValue(), protocol(text(p, "Type")),
+                text(p, "IP")));
     }
 
     /** A configured {@code HostPort} that names one port; null for "any" (empty) and ranges ({@code 8000-8010}). */
@@ -159,19 +203,20 @@ final class ContainerMapper {
      *
      * @param lastKnown the container's state in the agent's last snapshot, by name, for {@code from}
      */
-    static Optional<HostEvent> event(HostId host, Event e, Function<String, ContainerState> lastKnown) {
-        String action = e.getAction() != null ? e.getAction() : e.getStatus();
+    static Optional<HostEvent> event(HostId host, JsonNode e, Function<String, ContainerState> lastKnown) {
+        String action = text(e, "Action") != null ? text(e, "Action") : text(e, "status");
         if (action == null) {
             return Optional.empty();
         }
-        Map<String, String> attributes = e.getActor() == null || e.getActor().getAttributes() == null
-                ? Map.of() : e.getActor().getAttributes();
-        String name = attributes.getOrDefault("name", e.getId() == null ? "?" : shortId(e.getId()));
+        JsonNode actor = object(e, "Actor");
+        Map<String, String> attributes = actor == null ? Map.of() : strings(actor, "Attributes");
+        String id = text(e, "id");
+        String name = attributes.getOrDefault("name", id == null ? "?" : shortId(id));
         ContainerState before = lastKnown.apply(name);
         String fromState = before == null ? null : before.state().wire();
         Map<String, String> detail = new HashMap<>();
-        if (e.getId() != null) {
-            detail.put("id", shortId(e.getId()));
+        if (id != null) {
+            detail.put("id", shortId(id));
         }
         if (attributes.get("image") != null) {
             detail.put("image", attributes.get("image"));
@@ -209,9 +254,11 @@ final class ContainerMapper {
         }
         putIfPresent(detail, "composeProject", attributes.get(COMPOSE_PROJECT));
         putIfPresent(detail, "composeService", attributes.get(COMPOSE_SERVICE));
-        Instant at = e.getTimeNano() != null && e.getTimeNano() > 0
-                ? Instant.ofEpochSecond(0, e.getTimeNano())
-                : Instant.ofEpochSecond(e.getTime() == null ? 0 : e.getTime());
+        Long timeNano = number(e, "timeNano");
+        Long time = number(e, "time");
+        Instant at = timeNano != null && timeNano > 0
+                ? Instant.ofEpochSecond(0, timeNano)
+                : Instant.ofEpochSecond(time == null ? 0 : time);
         return Optional.of(HostEvent.of(host, type, at, name, from, to, detail));
     }
 
@@ -226,11 +273,77 @@ final class ContainerMapper {
     }
 
     /** Docker keeps names with a leading "/" (a legacy of container links). */
-    static String name(String[] names, String inspectName) {
-        String raw = names != null && names.length > 0 ? names[0] : inspectName;
+    static String name(List<String> names, String inspectName) {
+        String raw = !names.isEmpty() ? names.get(0) : inspectName;
         if (raw == null) {
             return "?";
         }
         return raw.startsWith("/") ? raw.substring(1) : raw;
+    }
+
+    // Reading the engine's JSON. A missing field and a JSON null are both absent.
+
+    private static List<String> names(JsonNode row) {
+        JsonNode names = row.path("Names");
+        if (!names.isArray()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(names.size());
+        for (JsonNode n : names) {
+            out.add(n.isValueNode() && !n.isNull() ? n.asText() : null);
+        }
+        return out;
+    }
+
+    /** A field's text; numbers and booleans as written. */
+    static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || !v.isValueNode() ? null : v.asText();
+    }
+
+    /** A field's whole number; a number written as text counts. */
+    static Long number(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v.longValue();
+        }
+        if (v.isTextual()) {
+            try {
+                return Long.parseLong(v.textValue().strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static boolean flag(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && (v.isBoolean() ? v.booleanValue() : v.isTextual() && v.textValue().equalsIgnoreCase("true"));
+    }
+
+    private static JsonNode object(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isObject() ? v : null;
+    }
+
+    /** A field's object of strings ({@code Labels}, an event actor's {@code Attributes}); empty when absent. */
+    private static Map<String, String> strings(JsonNode node, String field) {
+        JsonNode o = object(node, field);
+        if (o == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isValueNode() && !v.isNull()) {
+                out.put(e.getKey(), v.asText());
+            }
+        }
+        return out;
     }
 }

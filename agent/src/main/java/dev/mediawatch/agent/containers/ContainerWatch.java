@@ -143,12 +143,5 @@ public class ContainerWatch {
         if (collector != null) {
             collector.close();
         }
-        if (engine != null) {
-            try {
-                engine.close();
-            } catch (Exception e) {
-                LOG.debugf("closing the engine client: %s", EngineError.describe(e));
-            }
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.mediawatch.agent.containers;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,32 +7,21 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventType;
-import com.github.dockerjava.api.model.Version;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mediawatch.agent.engine.EngineClient;
 import dev.mediawatch.contract.ContainerState;
 
 /**
- * The Docker Engine API, through docker-java: the only class that talks to the engine. Every call blocks,
- * so it is only ever called from the collector's own thread or the events thread, never from MQTT, HTTP or
- * scheduler threads.
- *
- * <p>Two HTTP clients: one for request/response calls with a response timeout (a stuck engine must make
- * the engine "unreachable", not hang the collector) and one for the events stream, which is a response
- * that never ends by design.
+ * The Docker Engine API, through the agent's own {@link EngineClient}: the only class of the container watch
+ * that talks to the engine. Every call blocks, so it is only ever called from the collector's own thread or the
+ * events thread, never from MQTT, HTTP or scheduler threads. Request/response calls have a timeout (a stuck
+ * engine must make the engine "unreachable", not hang the collector); the events stream, a response that never
+ * ends by design, has none once open.
  */
-public class DockerEngine implements Closeable {
+public class DockerEngine {
 
     /**
      * What one look at the engine saw.
@@ -43,26 +31,11 @@ public class DockerEngine implements Closeable {
     public record Snapshot(String version, String apiVersion, List<ContainerState> containers, Map<String, Long> pids) {
     }
 
-    private final DockerClient requests;
-    private final DockerClient events;
+    private final EngineClient client;
 
+    /** @throws IllegalArgumentException for an address that is neither {@code unix://} nor {@code tcp://} */
     public DockerEngine(String dockerHost, Duration timeout) {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost)
-                .build();
-        this.requests = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .maxConnections(4)
-                .connectionTimeout(timeout)
-                .responseTimeout(timeout)
-                .build());
-        this.events = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .maxConnections(1)
-                .connectionTimeout(timeout)
-                .build());
+        this.client = new EngineClient(dockerHost, timeout);
     }
 
     /** An inspected container, valid while its list row says the same. */
@@ -83,16 +56,19 @@ public class DockerEngine implements Closeable {
      * an unchanged container: one list call per snapshot instead of one call per container. A container
      * removed between list and inspect is left out. Called from the collector thread only.
      */
-    public Snapshot snapshot() {
+    public Snapshot snapshot() throws IOException {
         if (version == null) {
-            Version v = requests.versionCmd().exec();
-            version = v.getVersion();
-            apiVersion = v.getApiVersion();
+            JsonNode v = client.version();
+            version = ContainerMapper.text(v, "Version");
+            apiVersion = ContainerMapper.text(v, "ApiVersion");
         }
-        List<Container> rows;
+        JsonNode rows;
         try {
-            rows = requests.listContainersCmd().withShowAll(true).exec();
-        } catch (RuntimeException e) {
+            rows = client.containers();
+            if (!rows.isArray()) {
+                throw new IOException("the engine's container list is not a list");
+            }
+        } catch (IOException | RuntimeException e) {
             version = null; // ask again after an outage: the engine may have been upgraded
             inspected.clear();
             throw e;
@@ -100,21 +76,24 @@ public class DockerEngine implements Closeable {
         List<ContainerState> containers = new ArrayList<>(rows.size());
         Map<String, Inspected> seen = new HashMap<>();
         Map<String, Long> pids = new HashMap<>();
-        for (Container row : rows) {
-            String key = row.getId() + "|" + row.getState() + "|" + row.getStatus();
-            Inspected cached = inspected.get(row.getId());
+        for (JsonNode row : rows) {
+            String id = ContainerMapper.text(row, "Id");
+            if (id == null) {
+                continue;
+            }
+            String key = id + "|" + ContainerMapper.text(row, "State") + "|" + ContainerMapper.text(row, "Status");
+            Inspected cached = inspected.get(id);
             if (cached == null || !cached.rowKey().equals(key)) {
-                try {
-                    inspections++;
-                    InspectContainerResponse inspect = requests.inspectContainerCmd(row.getId()).exec();
-                    Long pid = inspect.getState() == null ? null : inspect.getState().getPidLong();
-                    cached = new Inspected(key, ContainerMapper.map(row, inspect), pid == null ? 0 : pid);
-                } catch (NotFoundException removedMeanwhile) {
+                inspections++;
+                Optional<JsonNode> inspect = client.inspect(id);
+                if (inspect.isEmpty()) {
                     // Gone between list and inspect: the destroy event and the next collect account for it.
                     continue;
                 }
+                Long pid = ContainerMapper.number(inspect.get().path("State"), "Pid");
+                cached = new Inspected(key, ContainerMapper.map(row, inspect.get()), pid == null ? 0 : pid);
             }
-            seen.put(row.getId(), cached);
+            seen.put(id, cached);
             containers.add(cached.state());
             if (cached.pid() > 0) {
                 pids.put(cached.state().name(), cached.pid());
@@ -132,19 +111,10 @@ public class DockerEngine implements Closeable {
     }
 
     /**
-     * Follows the engine's container events until the returned handle is closed or the stream ends; the
-     * callback's methods run on docker-java's stream thread.
+     * The engine's container events, open: read them with {@link EngineClient.EventStream#next()} on the thread
+     * that follows them, end them with {@link EngineClient.EventStream#close()} from any.
      */
-    public Closeable followContainerEvents(ResultCallback<Event> callback) {
-        return events.eventsCmd().withEventTypeFilter(EventType.CONTAINER).exec(callback);
-    }
-
-    @Override
-    public void close() throws IOException {
-        try {
-            requests.close();
-        } finally {
-            events.close();
-        }
+    public EngineClient.EventStream containerEvents() throws IOException {
+        return client.containerEvents();
     }
 }

@@ -1,16 +1,17 @@
 package dev.mediawatch.agent.containers;
 
-import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Event;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mediawatch.agent.engine.EngineClient;
 import dev.mediawatch.contract.HostId;
 
 /**
@@ -18,6 +19,9 @@ import dev.mediawatch.contract.HostId;
  * asks for a fresh snapshot. When the stream breaks (engine restarted, socket gone) it reconnects with
  * exponential backoff, and every (re)connection asks for a snapshot too: the stream may have missed
  * anything while it was down, and the snapshot is what makes the state right again.
+ *
+ * <p>One thread, {@code mediawatch-docker-events}, opens the stream, reads it event by event, and waits out the
+ * backoff between attempts. {@link #close()} closes the stream under it, which ends its wait at once.
  */
 public class EventFollower implements AutoCloseable {
 
@@ -33,17 +37,16 @@ public class EventFollower implements AutoCloseable {
     private final HostId host;
     private final ContainerCollector collector;
     private final ContainerCollector.Sink sink;
-    private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mediawatch-docker-events");
         t.setDaemon(true);
         return t;
     });
-    /** Touched on the reconnect thread only. */
+    /** Touched on the events thread only. */
     private Duration backoff = FIRST_BACKOFF;
-    /** Set by a successful connection, read by the reconnect thread. */
-    private volatile boolean backoffReset;
-    private volatile Closeable stream;
-    private volatile boolean connectedBefore;
+    private boolean connectedBefore;
+    /** The open stream, for close() to end it. */
+    private volatile EngineClient.EventStream stream;
     private volatile boolean closed;
 
     public EventFollower(DockerEngine engine, HostId host, ContainerCollector collector, ContainerCollector.Sink sink) {
@@ -54,60 +57,51 @@ public class EventFollower implements AutoCloseable {
     }
 
     public void start() {
-        reconnects.execute(this::connect);
+        thread.execute(this::follow);
     }
 
-    /** Runs on the reconnect thread only. */
-    private void connect() {
+    /** Runs on the events thread only: one connection, from opening to its end, then the next is scheduled. */
+    private void follow() {
         if (closed) {
             return;
         }
+        EngineClient.EventStream events;
         try {
-            stream = engine.followContainerEvents(new ResultCallback.Adapter<Event>() {
-                /** onError and onComplete may both come; only the first ends this connection. */
-                private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-
-                @Override
-                public void onStart(Closeable closeable) {
-                    super.onStart(closeable);
-                    backoffReset = true;
-                    // Whatever happened while we were not listening, the snapshot sees; on a reconnection
-                    // the collector publishes what was missed.
-                    if (connectedBefore) {
-                        collector.resync();
-                    } else {
-                        connectedBefore = true;
-                        collector.request(false);
-                    }
-                }
-
-                @Override
-                public void onNext(Event event) {
-                    onEngineEvent(event);
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    if (ended.compareAndSet(false, true)) {
-                        LOG.debugf("engine event stream broke: %s", EngineError.describe(error));
-                        scheduleReconnect();
-                    }
-                }
-
-                @Override
-                public void onComplete() {
-                    if (ended.compareAndSet(false, true)) {
-                        scheduleReconnect();
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
+            events = engine.containerEvents();
+        } catch (IOException | RuntimeException e) {
             LOG.debugf("cannot open the engine event stream: %s", EngineError.describe(e));
             scheduleReconnect();
+            return;
         }
+        stream = events;
+        try {
+            if (closed) {
+                return;
+            }
+            backoff = FIRST_BACKOFF;
+            // Whatever happened while we were not listening, the snapshot sees; on a reconnection the collector
+            // publishes what was missed.
+            if (connectedBefore) {
+                collector.resync();
+            } else {
+                connectedBefore = true;
+                collector.request(false);
+            }
+            for (JsonNode event = events.next(); event != null; event = events.next()) {
+                onEngineEvent(event);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                LOG.debugf("engine event stream broke: %s", EngineError.describe(e));
+            }
+        } finally {
+            stream = null;
+            events.close();
+        }
+        scheduleReconnect();
     }
 
-    private void onEngineEvent(Event event) {
+    private void onEngineEvent(JsonNode event) {
         try {
             ContainerMapper.event(host, event, collector.lastKnown()).filter(collector::engineEvent).ifPresent(sink::event);
         } catch (RuntimeException e) {
@@ -116,39 +110,29 @@ public class EventFollower implements AutoCloseable {
         collector.requestAfterEvent();
     }
 
+    /** On the events thread: the stream ended or could not be opened. */
     private void scheduleReconnect() {
         if (closed) {
             return;
         }
         // The engine being gone is reported by the collector; ask it to look now.
         collector.request(false);
+        Duration wait = backoff;
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         try {
-            reconnects.execute(() -> {
-                if (backoffReset) {
-                    backoffReset = false;
-                    backoff = FIRST_BACKOFF;
-                }
-                Duration wait = backoff;
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-                reconnects.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
-            });
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            thread.schedule(this::follow, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
             // close() ran meanwhile: nothing to reconnect.
-            return;
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        reconnects.shutdownNow();
-        Closeable s = stream;
+        thread.shutdownNow();
+        EngineClient.EventStream s = stream;
         if (s != null) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                LOG.debugf("closing the event stream: %s", EngineError.describe(e));
-            }
+            s.close();
         }
     }
 }

@@ -75,7 +75,6 @@ class ContainerCollectorRequestTest {
         engine.gate.countDown();
         collector.close();
         ticker.close();
-        engine.close();
     }
 
     @Test

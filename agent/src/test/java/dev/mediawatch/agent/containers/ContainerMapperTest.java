@@ -15,12 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
 
 import dev.mediawatch.contract.ContainerHealth;
 import dev.mediawatch.contract.ContainerState;
@@ -31,30 +27,37 @@ import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.PortBinding;
 
 /**
- * Mapping of Engine API responses recorded from a real dockerd 20.10.24 (API 1.41), read with docker-java's
- * own object mapper as the agent reads them (fixtures/docker-api-1.41, see the note in events.jsonl).
+ * Mapping of Engine API responses recorded from a real dockerd 20.10.24 (API 1.41), read as JSON trees as the
+ * agent's engine client reads them (fixtures/docker-api-1.41, see the note in events.jsonl).
  */
 class ContainerMapperTest {
 
-    private static final ObjectMapper DOCKER = DefaultDockerClientConfig.createDefaultConfigBuilder().build().getObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HostId HOST = HostId.of("download-stack");
 
-    private static <T> T fixture(String name, TypeReference<T> type) throws IOException {
+    private static JsonNode fixture(String name) throws IOException {
         try (InputStream in = ContainerMapperTest.class.getResourceAsStream("/fixtures/docker-api-1.41/" + name)) {
-            return DOCKER.readValue(in, type);
+            return JSON.readTree(in);
         }
     }
 
-    private static Container row(String name) throws IOException {
-        return fixture("containers-list.json", new TypeReference<List<Container>>() {
-        }).stream().filter(c -> c.getNames()[0].equals("/" + name)).findFirst().orElseThrow();
+    /** A container's row in a recorded list. */
+    private static JsonNode row(String list, String name) throws IOException {
+        for (JsonNode row : fixture(list)) {
+            if (row.path("Names").path(0).asText().equals("/" + name)) {
+                return row;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + list);
+    }
+
+    private static JsonNode row(String name) throws IOException {
+        return row("containers-list.json", name);
     }
 
     @Test
     void runningHealthyComposeContainer() throws IOException {
-        ContainerState c = ContainerMapper.map(row("sabnzbd"), fixture("inspect-running-healthy.json",
-                new TypeReference<InspectContainerResponse>() {
-                }));
+        ContainerState c = ContainerMapper.map(row("sabnzbd"), fixture("inspect-running-healthy.json"));
         assertThat(c.name()).isEqualTo("sabnzbd");
         assertThat(c.id()).hasSize(12).isHexadecimal();
         assertThat(c.image()).isEqualTo("mediawatch-test/busybox:1");
@@ -68,9 +71,7 @@ class ContainerMapperTest {
 
     @Test
     void exitedContainer_carriesItsExitCode_andNoHealthcheckIsNone() throws IOException {
-        ContainerState c = ContainerMapper.map(row("tdarr"), fixture("inspect-exited.json",
-                new TypeReference<InspectContainerResponse>() {
-                }));
+        ContainerState c = ContainerMapper.map(row("tdarr"), fixture("inspect-exited.json"));
         assertThat(c.state()).isEqualTo(ContainerStatus.EXITED);
         assertThat(c.exitCode()).isEqualTo(3);
         assertThat(c.health()).isEqualTo(ContainerHealth.NONE);
@@ -95,11 +96,8 @@ class ContainerMapperTest {
     void publishedPorts_fromTheConfiguredBindings_withTheRowsPortsWhereTheEnginePicked(String name, String state,
             String expected) throws IOException {
         String list = state.equals("running") ? "ports-containers-list-running.json" : "ports-containers-list-stopped.json";
-        Container row = fixture(list, new TypeReference<List<Container>>() {
-        }).stream().filter(c -> c.getNames()[0].equals("/" + name)).findFirst().orElseThrow();
-        InspectContainerResponse inspect = fixture("ports-inspect-" + name + "-" + state + ".json",
-                new TypeReference<InspectContainerResponse>() {
-                });
+        JsonNode row = row(list, name);
+        JsonNode inspect = fixture("ports-inspect-" + name + "-" + state + ".json");
         ContainerState c = ContainerMapper.map(row, inspect);
         assertThat(c.state().wire()).isEqualTo(state);
         assertThat(c.ports()).extracting(p -> p.label() + "->" + p.containerPort())
@@ -109,11 +107,9 @@ class ContainerMapperTest {
     @Test
     void ports_everyAddressListedTwice_isOneBinding_andTheListIsSorted() throws IOException {
         // The running web row lists 32769/tcp and 18084/udp on 0.0.0.0 and on ::.
-        Container row = fixture("ports-containers-list-running.json", new TypeReference<List<Container>>() {
-        }).stream().filter(c -> c.getNames()[0].equals("/web")).findFirst().orElseThrow();
-        assertThat(row.getPorts()).hasSize(5);
-        InspectContainerResponse none = fixture("inspect-running-healthy.json", new TypeReference<InspectContainerResponse>() {
-        });
+        JsonNode row = row("ports-containers-list-running.json", "web");
+        assertThat(row.path("Ports")).hasSize(5);
+        JsonNode none = fixture("inspect-running-healthy.json");
         // Bindings from the row alone (an inspect without any, as for -P): 5 rows, 3 bindings.
         List<PortBinding> ports = ContainerMapper.ports(row, none, ContainerStatus.RUNNING);
         assertThat(ports).extracting(PortBinding::label).containsExactly("127.0.0.1:18083/tcp", "18084/udp", "32769/tcp");
@@ -139,19 +135,17 @@ class ContainerMapperTest {
 
     @Test
     void noContainerWithoutPorts_getsAny() throws IOException {
-        ContainerState c = ContainerMapper.map(row("sabnzbd"), fixture("inspect-running-healthy.json",
-                new TypeReference<InspectContainerResponse>() {
-                }));
+        ContainerState c = ContainerMapper.map(row("sabnzbd"), fixture("inspect-running-healthy.json"));
         assertThat(c.ports()).isEmpty();
     }
 
     @Test
     void recordedEventStream_mapsStateActions_andSkipsExecNoise() throws IOException {
-        List<Event> events = new java.util.ArrayList<>();
+        List<JsonNode> events = new java.util.ArrayList<>();
         for (String line : new String(ContainerMapperTest.class.getResourceAsStream("/fixtures/docker-api-1.41/events.jsonl")
                 .readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
             if (!line.isBlank() && !line.startsWith("#")) {
-                events.add(DOCKER.readValue(line, Event.class));
+                events.add(JSON.readTree(line));
             }
         }
         Map<String, ContainerState> known = new HashMap<>();
