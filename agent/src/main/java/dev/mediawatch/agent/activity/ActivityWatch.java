@@ -2,6 +2,7 @@ package dev.mediawatch.agent.activity;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -69,6 +70,7 @@ public class ActivityWatch {
     private final HostWatch host;
     private final ServiceCatalogue catalogue;
     private final Config mpConfig;
+    private final HttpClient http;
     private final Duration interval;
     private final Duration timeout;
     private final Duration importsInterval;
@@ -87,7 +89,7 @@ public class ActivityWatch {
     private volatile HostActivity last;
 
     public ActivityWatch(AgentConfig config, AgentIdentity identity, MqttSession mqtt, StatePublisher events,
-            ContainerWatch containers, HostWatch host, ServiceCatalogue catalogue, Config mpConfig) {
+            ContainerWatch containers, HostWatch host, ServiceCatalogue catalogue, Config mpConfig, HttpClient http) {
         this.config = config;
         this.identity = identity;
         this.mqtt = mqtt;
@@ -96,6 +98,7 @@ public class ActivityWatch {
         this.host = host;
         this.catalogue = catalogue;
         this.mpConfig = mpConfig;
+        this.http = http;
         this.interval = config.activity().interval();
         this.timeout = config.activity().timeout();
         if (timeout.compareTo(Duration.ofMillis(100)) < 0) {
@@ -121,8 +124,8 @@ public class ActivityWatch {
         Optional<URI> sabnzbdUrl = url("sabnzbd", config.activity().sabnzbd().url());
         Optional<URI> qbittorrentUrl = url("qbittorrent", config.activity().qbittorrent().url());
         SabnzbdClient sabnzbd = sabnzbdUrl
-                .map(u -> new SabnzbdClient(u, keys.get(ActivityKeys.SABNZBD_API_KEY), timeout)).orElse(null);
-        QbittorrentClient qbittorrent = qbittorrentUrl.map(u -> new QbittorrentClient(u,
+                .map(u -> new SabnzbdClient(http, u, keys.get(ActivityKeys.SABNZBD_API_KEY), timeout)).orElse(null);
+        QbittorrentClient qbittorrent = qbittorrentUrl.map(u -> new QbittorrentClient(http, u,
                 keys.get(ActivityKeys.QBITTORRENT_USER), keys.get(ActivityKeys.QBITTORRENT_PASSWORD), timeout)).orElse(null);
         Clock clock = Clock.systemUTC();
         // Today is the operator's day: from local midnight in the agent's zone.
@@ -131,13 +134,14 @@ public class ActivityWatch {
         List<String> arrUrls = new ArrayList<>(3);
         for (ArrClient.App app : ArrClient.App.values()) {
             url(app.id(), arrEndpoint(app).url()).ifPresent(u -> {
-                arr.add(new ArrClient(app, u, keys.get(app.keyVariable()), timeout, clock, zone));
+                arr.add(new ArrClient(http, app, u, keys.get(app.keyVariable()), timeout, clock, zone));
                 arrUrls.add(app.id() + " " + u);
             });
         }
         ActivityCollector.Clients clients = new ActivityCollector.Clients(
-                jellyfinUrl.map(u -> new JellyfinClient(u, keys.get(ActivityKeys.JELLYFIN_API_KEY), timeout)).orElse(null),
-                navidromeUrl.map(u -> new NavidromeClient(u, keys.get(ActivityKeys.NAVIDROME_USER),
+                jellyfinUrl.map(u -> new JellyfinClient(http, u, keys.get(ActivityKeys.JELLYFIN_API_KEY), timeout))
+                        .orElse(null),
+                navidromeUrl.map(u -> new NavidromeClient(http, u, keys.get(ActivityKeys.NAVIDROME_USER),
                         keys.get(ActivityKeys.NAVIDROME_PASSWORD), timeout)).orElse(null),
                 sabnzbd, qbittorrent, arr);
 

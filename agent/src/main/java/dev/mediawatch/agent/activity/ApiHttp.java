@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -20,11 +21,11 @@ import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.contract.Text;
 
 /**
- * The HTTP side of every activity client (Jellyfin, Navidrome, SABnzbd, qBittorrent, Radarr, Sonarr, Lidarr): one
- * JDK client per source, a timeout on every call (connect and the whole response), a bounded body, and failures
- * turned into an {@link ActivitySource} state whose problem text never holds the URL's query (where SABnzbd and
- * Navidrome carry their keys) or any header. Calls block: run them on the activity thread, never on the
- * scheduler or an event loop.
+ * The HTTP side of every activity client (Jellyfin, Navidrome, SABnzbd, qBittorrent, Radarr, Sonarr, Lidarr): the
+ * agent's one JDK client ({@code AgentHttp}: no cookie jar, no redirects), a timeout on every call (connect and the
+ * whole response), a bounded body, and failures turned into an {@link ActivitySource} state whose problem text never
+ * holds the URL's query (where SABnzbd and Navidrome carry their keys) or any header. Calls block: run them on the
+ * activity thread, never on the scheduler or an event loop.
  */
 public final class ApiHttp {
 
@@ -47,15 +48,23 @@ public final class ApiHttp {
         }
     }
 
+    /** A 2xx answer: its body and headers. */
+    public record Answer(String body, HttpHeaders headers) {
+    }
+
     private final String name;
     private final HttpClient client;
     private final Duration timeout;
 
-    public ApiHttp(String name, Duration timeout) {
+    /**
+     * @param name    the source, named in every failure
+     * @param client  the agent's shared client
+     * @param timeout bounds each call, connect included
+     */
+    public ApiHttp(String name, HttpClient client, Duration timeout) {
         this.name = Objects.requireNonNull(name, "name");
+        this.client = Objects.requireNonNull(client, "client");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .cookieHandler(new java.net.CookieManager()).build();
     }
 
     public String name() {
@@ -69,6 +78,11 @@ public final class ApiHttp {
 
     /** Sends and returns the body of a 2xx answer; anything else is a {@link Failure} naming what went wrong. */
     public String send(HttpRequest request) throws Failure {
+        return exchange(request).body();
+    }
+
+    /** Sends and returns a 2xx answer with its headers; anything else is a {@link Failure}, as {@link #send}. */
+    public Answer exchange(HttpRequest request) throws Failure {
         HttpResponse<byte[]> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -92,7 +106,7 @@ public final class ApiHttp {
         if (response.body().length > MAX_BODY_BYTES) {
             throw fail(SourceState.ERROR, "answer of " + response.body().length + " bytes from " + where(request.uri()));
         }
-        return new String(response.body(), StandardCharsets.UTF_8);
+        return new Answer(new String(response.body(), StandardCharsets.UTF_8), response.headers());
     }
 
     /** Sends and parses a JSON answer. */

@@ -1,6 +1,7 @@
 package dev.mediawatch.agent.activity;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,6 +99,7 @@ public final class ArrClient {
     private final ZoneId zone;
 
     /**
+     * @param httpClient the agent's shared client
      * @param app     which of the three
      * @param baseUrl the app's address, e.g. {@code http://127.0.0.1:7878} (a URL base, e.g. {@code /radarr} behind a
      *                proxy, is kept)
@@ -106,13 +108,14 @@ public final class ArrClient {
      * @param clock   when "now" is (the imports' {@code askedAt})
      * @param zone    the agent's zone: today starts at its local midnight
      */
-    public ArrClient(App app, URI baseUrl, Optional<String> apiKey, Duration timeout, Clock clock, ZoneId zone) {
+    public ArrClient(HttpClient httpClient, App app, URI baseUrl, Optional<String> apiKey, Duration timeout,
+            Clock clock, ZoneId zone) {
         this.app = Objects.requireNonNull(app, "app");
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(apiKey, "apiKey");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.zone = Objects.requireNonNull(zone, "zone");
-        this.http = new ApiHttp(app.id, timeout);
+        this.http = new ApiHttp(app.id, httpClient, timeout);
         this.history = JellyfinClient.endpoint(baseUrl, app.historyPath);
         String key = apiKey.map(String::strip).orElse("");
         if (history == null) {

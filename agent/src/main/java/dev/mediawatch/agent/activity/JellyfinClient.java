@@ -1,6 +1,7 @@
 package dev.mediawatch.agent.activity;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -73,16 +74,17 @@ public final class JellyfinClient {
     private final ActivitySource unusable;
 
     /**
+     * @param httpClient the agent's shared client
      * @param baseUrl Jellyfin's address, e.g. {@code http://127.0.0.1:8096} (a base path, e.g. {@code /jellyfin}
      *                behind a proxy, is kept)
      * @param apiKey  an API key (Dashboard, API Keys); empty: every poll answers {@code not-configured}
      *                ("no API key: set MEDIAWATCH_JELLYFIN_API_KEY") without calling
      * @param timeout bounds the connection and the whole answer
      */
-    public JellyfinClient(URI baseUrl, Optional<String> apiKey, Duration timeout) {
+    public JellyfinClient(HttpClient httpClient, URI baseUrl, Optional<String> apiKey, Duration timeout) {
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(apiKey, "apiKey");
-        this.http = new ApiHttp(SOURCE, timeout);
+        this.http = new ApiHttp(SOURCE, httpClient, timeout);
         this.sessionsUri = endpoint(baseUrl, SESSIONS);
         this.publicInfoUri = endpoint(baseUrl, PUBLIC_INFO);
         String key = apiKey.map(String::strip).orElse("");

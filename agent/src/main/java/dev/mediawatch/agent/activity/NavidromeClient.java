@@ -2,6 +2,7 @@ package dev.mediawatch.agent.activity;
 
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -60,17 +61,19 @@ public final class NavidromeClient {
     private final ActivitySource unusable;
 
     /**
+     * @param httpClient the agent's shared client
      * @param baseUrl  Navidrome's address, e.g. {@code http://127.0.0.1:4533} (a base path is kept)
      * @param user     the Navidrome user name
      * @param password that user's password; with either empty, every poll answers {@code not-configured}
      *                 without calling
      * @param timeout  bounds the connection and the whole answer
      */
-    public NavidromeClient(URI baseUrl, Optional<String> user, Optional<String> password, Duration timeout) {
+    public NavidromeClient(HttpClient httpClient, URI baseUrl, Optional<String> user, Optional<String> password,
+            Duration timeout) {
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
-        this.http = new ApiHttp(SOURCE, timeout);
+        this.http = new ApiHttp(SOURCE, httpClient, timeout);
         this.endpoint = JellyfinClient.endpoint(baseUrl, PATH);
         this.user = user.map(String::strip).filter(u -> !u.isEmpty()).orElse(null);
         this.password = password.filter(p -> !p.isBlank()).orElse(null);

@@ -2,6 +2,7 @@ package dev.mediawatch.agent.activity;
 
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,12 +40,13 @@ public final class SabnzbdClient {
     private final Optional<String> apiKey;
     private final ApiHttp http;
 
-    public SabnzbdClient(URI base, Optional<String> apiKey, Duration timeout) {
+    /** @param httpClient the agent's shared client */
+    public SabnzbdClient(HttpClient httpClient, URI base, Optional<String> apiKey, Duration timeout) {
         Objects.requireNonNull(base, "base");
         String b = base.toString();
         this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey").filter(k -> !k.isBlank());
-        this.http = new ApiHttp(NAME, timeout);
+        this.http = new ApiHttp(NAME, httpClient, timeout);
     }
 
     /** The queue: status, speed, what is left, jobs, the limit in force. */

@@ -14,10 +14,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import dev.mediawatch.catalogue.CatalogueService;
@@ -26,10 +27,11 @@ import dev.mediawatch.contract.Text;
 
 /**
  * Asks each catalogue service's health endpoint whether it answers (the owner's {@code media.health.check}).
- * Asynchronous on the JDK HTTP client with its own two threads: {@link #probeAll()} only starts requests
- * and returns, so it is safe from the scheduler. At most one probe per service is in flight; a service
- * whose last probe has not finished is skipped, never queued. Every probe ends within the timeout (the
- * request timeout covers connect and response headers). Plain Java with an injectable clock.
+ * Asynchronous on the agent's shared JDK HTTP client, whose own threads also tell the listener (not the JVM's
+ * common pool, where the client would otherwise complete them): {@link #probeAll()} only starts requests and
+ * returns, so it is safe from the ticker. At most one probe per service is in flight; a service whose last probe
+ * has not finished is skipped, never queued. Every probe ends within the timeout (the request timeout covers
+ * connect and response headers). Plain Java with an injectable clock.
  */
 public final class ProbeRunner implements AutoCloseable {
 
@@ -46,17 +48,19 @@ public final class ProbeRunner implements AutoCloseable {
     private final Clock clock;
     private final Listener listener;
     private final Function<String, Optional<String>> apiKeys;
-    private final ExecutorService executor;
     private final HttpClient http;
+    private final Executor listenerThreads;
     private final Map<String, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
     private final Map<String, ServiceProbe> last = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     /**
+     * @param http      the agent's shared client; the listener is told on its executor's threads
      * @param probeHost where the services' ports are reached from the agent, usually {@code 127.0.0.1}
      * @param apiKeys   an API key per service name, sent as {@code X-Api-Key}; never logged or published
      */
-    public ProbeRunner(List<CatalogueService> services, String probeHost, Duration timeout, Clock clock,
-            Function<String, Optional<String>> apiKeys, Listener listener) {
+    public ProbeRunner(HttpClient http, List<CatalogueService> services, String probeHost, Duration timeout,
+            Clock clock, Function<String, Optional<String>> apiKeys, Listener listener) {
         List<Target> t = new ArrayList<>();
         for (CatalogueService s : services) {
             if (s.probe() != null) {
@@ -69,24 +73,19 @@ public final class ProbeRunner implements AutoCloseable {
         this.clock = clock;
         this.apiKeys = apiKeys;
         this.listener = listener;
-        this.executor = Executors.newFixedThreadPool(2, r -> {
-            Thread thread = new Thread(r, "mediawatch-probes");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        this.http = http;
+        this.listenerThreads = http.executor().orElse(null);
     }
 
     private static String hostForUri(String host) {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    /** Starts a probe of every service that has none in flight; returns at once. */
+    /** Starts a probe of every service that has none in flight; returns at once. Nothing once closed. */
     public void probeAll() {
+        if (closed) {
+            return;
+        }
         for (Target t : targets) {
             AtomicBoolean busy = inFlight.get(t.service().name());
             if (busy.compareAndSet(false, true)) {
@@ -101,14 +100,21 @@ public final class ProbeRunner implements AutoCloseable {
         apiKeys.apply(t.service().name()).ifPresent(key -> request.header("X-Api-Key", key));
         long started = System.nanoTime();
         try {
-            http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            CompletableFuture<HttpResponse<Void>> probe = http.sendAsync(request.build(),
+                    HttpResponse.BodyHandlers.discarding());
+            BiConsumer<HttpResponse<Void>, Throwable> done = (response, error) -> {
                 long ms = (System.nanoTime() - started) / 1_000_000;
                 try {
                     finish(t, response, error, ms);
                 } finally {
                     busy.set(false);
                 }
-            });
+            };
+            if (listenerThreads == null) {
+                probe.whenComplete(done);
+            } else {
+                probe.whenCompleteAsync(done, listenerThreads);
+            }
         } catch (RuntimeException e) {
             busy.set(false);
             finish(t, null, e, 0);
@@ -158,8 +164,9 @@ public final class ProbeRunner implements AutoCloseable {
         return targets.size();
     }
 
+    /** Starts no more probes (the client is the agent's: it is closed with the agent). */
     @Override
     public void close() {
-        executor.shutdownNow();
+        closed = true;
     }
 }

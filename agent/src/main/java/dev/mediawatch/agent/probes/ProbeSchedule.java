@@ -1,5 +1,6 @@
 package dev.mediawatch.agent.probes;
 
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +40,14 @@ public class ProbeSchedule {
     private final AgentIdentity identity;
     private final ServiceCatalogue catalogue;
     private final Ticker ticker;
+    private final HttpClient http;
     private volatile ProbeRunner runner;
     private volatile Sink sink;
 
-    public ProbeSchedule(AgentConfig config, AgentIdentity identity, ServiceCatalogue catalogue, Ticker ticker) {
+    public ProbeSchedule(AgentConfig config, AgentIdentity identity, ServiceCatalogue catalogue, Ticker ticker,
+            HttpClient http) {
         this.config = config;
+        this.http = http;
         this.identity = identity;
         this.catalogue = catalogue;
         this.ticker = ticker;
@@ -52,8 +56,8 @@ public class ProbeSchedule {
     /** Connects the outcomes to the agent's publishing; called once by the container watch at startup. */
     public void start(Sink target) {
         this.sink = target;
-        runner = new ProbeRunner(catalogue.forHost(identity.host()), config.probes().host(), config.probes().timeout(),
-                Clock.systemUTC(), new ProbeKeys(System.getenv()), this::probed);
+        runner = new ProbeRunner(http, catalogue.forHost(identity.host()), config.probes().host(),
+                config.probes().timeout(), Clock.systemUTC(), new ProbeKeys(System.getenv()), this::probed);
         if (runner.targets() == 0) {
             return;
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.catalogue.CatalogueService;
 import dev.mediawatch.catalogue.ExpectedState;
 import dev.mediawatch.contract.ContainerHealth;
@@ -96,7 +97,8 @@ class ActivityWatchCollectorTest {
 
     @Test
     void aSourceStateChange_isAnEvent_andAnUnchangedOneIsNot() {
-        ActivityCollector c = collector(new SabnzbdClient(sab.base(), Optional.of(KEY), Duration.ofSeconds(2)));
+        ActivityCollector c = collector(new SabnzbdClient(TestHttp.CLIENT, sab.base(), Optional.of(KEY),
+                Duration.ofSeconds(2)));
 
         HostActivity first = c.collect();
         assertThat(first.sources()).singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(SourceState.OK));
@@ -131,7 +133,8 @@ class ActivityWatchCollectorTest {
 
     @Test
     void aSourceBrokenFromTheStart_isAnEvent() {
-        ActivityCollector c = collector(new SabnzbdClient(sab.base(), Optional.empty(), Duration.ofSeconds(2)));
+        ActivityCollector c = collector(new SabnzbdClient(TestHttp.CLIENT, sab.base(), Optional.empty(),
+                Duration.ofSeconds(2)));
         assertThat(c.collect().sources()).singleElement()
                 .satisfies(s -> assertThat(s.state()).isEqualTo(SourceState.NOT_CONFIGURED));
         assertThat(events).singleElement().satisfies(e -> {

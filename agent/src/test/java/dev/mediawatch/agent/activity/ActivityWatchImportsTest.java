@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.agent.activity.ArrClient.App;
 import dev.mediawatch.contract.ActivitySource;
 import dev.mediawatch.contract.ArrImports;
@@ -119,8 +120,10 @@ class ActivityWatchImportsTest {
 
     private ActivityCollector downloadHost(ZoneId zone) {
         List<ArrClient> arr = List.of(
-                new ArrClient(App.RADARR, radarr.base(), Optional.of(RADARR_KEY), TIMEOUT, clock, zone),
-                new ArrClient(App.SONARR, sonarr.base(), Optional.of(SONARR_KEY), TIMEOUT, clock, zone));
+                new ArrClient(TestHttp.CLIENT, App.RADARR, radarr.base(), Optional.of(RADARR_KEY), TIMEOUT, clock,
+                        zone),
+                new ArrClient(TestHttp.CLIENT, App.SONARR, sonarr.base(), Optional.of(SONARR_KEY), TIMEOUT, clock,
+                        zone));
         return new ActivityCollector(HOST, clock, new ActivityCollector.Clients(null, null, null, null, arr), IMPORTS,
                 List.of(), () -> null, () -> null, () -> ThrottleState.INACTIVE, events::add,
                 PlaybackTracker.Settings.DEFAULTS);
@@ -128,8 +131,9 @@ class ActivityWatchImportsTest {
 
     private ActivityCollector streamingHost() {
         return new ActivityCollector(HostId.of("streaming"), clock, new ActivityCollector.Clients(
-                new JellyfinClient(mediaBase(), Optional.of(JELLYFIN_KEY), TIMEOUT),
-                new NavidromeClient(mediaBase(), Optional.of("listener"), Optional.of("pass"), TIMEOUT), null, null),
+                new JellyfinClient(TestHttp.CLIENT, mediaBase(), Optional.of(JELLYFIN_KEY), TIMEOUT),
+                new NavidromeClient(TestHttp.CLIENT, mediaBase(), Optional.of("listener"), Optional.of("pass"),
+                        TIMEOUT), null, null),
                 IMPORTS, List.of(), () -> null, () -> null, () -> null, events::add, PlaybackTracker.Settings.DEFAULTS);
     }
 

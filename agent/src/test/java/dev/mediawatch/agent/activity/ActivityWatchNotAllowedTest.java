@@ -4,9 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -41,12 +44,16 @@ class ActivityWatchNotAllowedTest {
     @ActivityWatchResource.InjectServices
     ActivityWatchResource.Services services;
 
+    /** The agent's own client: the test asks qBittorrent as the agent does. */
+    @Inject
+    HttpClient http;
+
     private final Topics topics = Topics.defaults();
     private final HostId host = HostId.of(BrokerAndEngine.HOST);
 
     @Test
     void aThrottleCommand_isRefusedAndCounted_andNoLimitIsTouched() throws Exception {
-        QbittorrentClient qbt = new QbittorrentClient(services.qbittorrent().base(),
+        QbittorrentClient qbt = new QbittorrentClient(http, services.qbittorrent().base(),
                 Optional.of(ActivityWatchResource.QBT_USER), Optional.of(ActivityWatchResource.QBT_PASSWORD),
                 Duration.ofSeconds(3));
         long sabBefore = services.sabnzbd().limit();

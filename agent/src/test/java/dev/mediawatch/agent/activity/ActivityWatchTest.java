@@ -4,10 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,10 @@ class ActivityWatchTest {
     @ActivityWatchResource.InjectServices
     ActivityWatchResource.Services services;
 
+    /** The agent's own client: the test asks qBittorrent as the agent does. */
+    @Inject
+    HttpClient http;
+
     private final Topics topics = Topics.defaults();
     private final HostId host = HostId.of(BrokerAndEngine.HOST);
     private final DockerCli docker = DockerCli.forTestEngine();
@@ -84,7 +91,7 @@ class ActivityWatchTest {
     }
 
     private QbittorrentClient qbittorrent() {
-        return new QbittorrentClient(services.qbittorrent().base(), Optional.of(ActivityWatchResource.QBT_USER),
+        return new QbittorrentClient(http, services.qbittorrent().base(), Optional.of(ActivityWatchResource.QBT_USER),
                 Optional.of(ActivityWatchResource.QBT_PASSWORD), Duration.ofSeconds(3));
     }
 

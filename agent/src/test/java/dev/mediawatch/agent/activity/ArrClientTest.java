@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.agent.activity.ArrClient.App;
 import dev.mediawatch.contract.ArrImports;
 import dev.mediawatch.contract.SourceState;
@@ -53,7 +54,7 @@ class ArrClientTest {
     }
 
     private ArrClient client(App app, ArrFake fake, ZoneId zone) {
-        return new ArrClient(app, fake.base(), Optional.of(KEY), TIMEOUT, clock, zone);
+        return new ArrClient(TestHttp.CLIENT, app, fake.base(), Optional.of(KEY), TIMEOUT, clock, zone);
     }
 
     private static ArrImports ok(Poll<ArrImports> p) {
@@ -114,8 +115,8 @@ class ArrClientTest {
     void theHistory_isAskedNewestFirst_250APage_onEachAppsApiVersion_underItsUrlBase() {
         for (App app : App.values()) {
             ArrFake f = fake(app).history(List.of());
-            ok(new ArrClient(app, URI.create(f.base() + "/" + app.id() + "/"), Optional.of(KEY), TIMEOUT, clock,
-                    ZoneOffset.UTC).imports());
+            ok(new ArrClient(TestHttp.CLIENT, app, URI.create(f.base() + "/" + app.id() + "/"), Optional.of(KEY),
+                    TIMEOUT, clock, ZoneOffset.UTC).imports());
             assertThat(f.requests()).singleElement().satisfies(r -> {
                 assertThat(r.path()).isEqualTo("/" + app.id() + (app == App.LIDARR ? "/api/v1/history" : "/api/v3/history"));
                 assertThat(r.query()).isEqualTo("page=1&pageSize=250&sortKey=date&sortDirection=descending");
@@ -227,7 +228,8 @@ class ArrClientTest {
     void aWrongKey_isUnauthorized_andTheKeyIsInNoProblem() {
         String wrong = "00112233445566778899aabbccddeeff";
         ArrFake radarr = fake(App.RADARR).history("history-page.json");
-        ArrClient client = new ArrClient(App.RADARR, radarr.base(), Optional.of(wrong), TIMEOUT, clock, BERLIN);
+        ArrClient client = new ArrClient(TestHttp.CLIENT, App.RADARR, radarr.base(), Optional.of(wrong), TIMEOUT,
+                clock, BERLIN);
 
         Poll<ArrImports> p = client.imports();
 
@@ -254,8 +256,8 @@ class ArrClientTest {
 
     @Test
     void nothingListening_isUnreachable() {
-        ArrClient client = new ArrClient(App.LIDARR, URI.create("http://127.0.0.1:" + Ports.free()), Optional.of(KEY),
-                TIMEOUT, clock, BERLIN);
+        ArrClient client = new ArrClient(TestHttp.CLIENT, App.LIDARR, URI.create("http://127.0.0.1:" + Ports.free()),
+                Optional.of(KEY), TIMEOUT, clock, BERLIN);
         Poll<ArrImports> p = client.imports();
         assertThat(p.source().name()).isEqualTo("lidarr");
         assertThat(p.source().state()).isEqualTo(SourceState.UNREACHABLE);
@@ -297,7 +299,8 @@ class ArrClientTest {
     void withoutAKey_isNotConfigured_namingTheVariable_andNothingIsSent() {
         for (App app : App.values()) {
             ArrFake f = fake(app);
-            Poll<ArrImports> p = new ArrClient(app, f.base(), Optional.of("  "), TIMEOUT, clock, BERLIN).imports();
+            Poll<ArrImports> p = new ArrClient(TestHttp.CLIENT, app, f.base(), Optional.of("  "), TIMEOUT, clock,
+                    BERLIN).imports();
             assertThat(p.source().name()).isEqualTo(app.id());
             assertThat(p.source().state()).isEqualTo(SourceState.NOT_CONFIGURED);
             assertThat(p.source().problem()).isEqualTo("no API key: set " + app.keyVariable());
@@ -312,7 +315,8 @@ class ArrClientTest {
     void aKeyAHeaderCannotCarry_isRefusedWithoutACall() {
         ArrFake radarr = fake(App.RADARR);
         String bad = "abc\r\nX-Injected: 1";
-        ArrClient client = new ArrClient(App.RADARR, radarr.base(), Optional.of(bad), TIMEOUT, clock, BERLIN);
+        ArrClient client = new ArrClient(TestHttp.CLIENT, App.RADARR, radarr.base(), Optional.of(bad), TIMEOUT, clock,
+                BERLIN);
         Poll<ArrImports> p = client.imports();
         assertThat(p.source().state()).isEqualTo(SourceState.ERROR);
         assertThat(p.source().problem()).contains("MEDIAWATCH_RADARR_API_KEY").doesNotContain("abc");
@@ -324,7 +328,7 @@ class ArrClientTest {
     void since_isTheFirstInstantOfTheLocalDay_evenWhereMidnightIsSkipped() {
         ArrFake radarr = fake(App.RADARR);
         // Santiago moved its clocks from 24:00 to 01:00 on 2026-09-06: that day began at 01:00 local, 04:00 UTC.
-        ArrClient santiago = new ArrClient(App.RADARR, radarr.base(), Optional.of(KEY), TIMEOUT, clock,
+        ArrClient santiago = new ArrClient(TestHttp.CLIENT, App.RADARR, radarr.base(), Optional.of(KEY), TIMEOUT, clock,
                 ZoneId.of("America/Santiago"));
         assertThat(santiago.since(Instant.parse("2026-09-06T15:00:00Z"))).isEqualTo(Instant.parse("2026-09-06T04:00:00Z"));
         assertThat(client(App.RADARR, radarr, BERLIN).since(NOW)).isEqualTo(Instant.parse("2026-11-20T23:00:00Z"));

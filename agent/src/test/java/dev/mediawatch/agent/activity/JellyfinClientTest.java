@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.contract.ServiceIdentity;
 import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.contract.StreamSession;
@@ -86,7 +87,7 @@ class JellyfinClientTest {
     }
 
     private JellyfinClient client() {
-        return new JellyfinClient(base(), Optional.of(KEY), TIMEOUT);
+        return new JellyfinClient(TestHttp.CLIENT, base(), Optional.of(KEY), TIMEOUT);
     }
 
     static String fixture(String name) throws IOException {
@@ -243,7 +244,8 @@ class JellyfinClientTest {
     @Test
     void aBasePath_isKept() throws IOException {
         body = fixture("sessions-idle.json");
-        JellyfinClient client = new JellyfinClient(URI.create(base() + "/jellyfin/"), Optional.of(KEY), TIMEOUT);
+        JellyfinClient client = new JellyfinClient(TestHttp.CLIENT, URI.create(base() + "/jellyfin/"),
+                Optional.of(KEY), TIMEOUT);
         assertThat(client.sessions().source().state()).isEqualTo(SourceState.OK);
         assertThat(seen).extracting(Seen::path).containsExactly("/jellyfin/Sessions");
     }
@@ -291,8 +293,8 @@ class JellyfinClientTest {
 
     @Test
     void nobodyListening_isUnreachable() {
-        JellyfinClient client = new JellyfinClient(URI.create("http://127.0.0.1:" + Ports.free()), Optional.of(KEY),
-                TIMEOUT);
+        JellyfinClient client = new JellyfinClient(TestHttp.CLIENT, URI.create("http://127.0.0.1:" + Ports.free()),
+                Optional.of(KEY), TIMEOUT);
         Poll<List<StreamSession>> poll = client.sessions();
         assertThat(poll.source().state()).isEqualTo(SourceState.UNREACHABLE);
         assertThat(poll.source().problem()).startsWith("cannot connect to http://127.0.0.1:");
@@ -314,8 +316,8 @@ class JellyfinClientTest {
             }, "silent-jellyfin");
             accept.setDaemon(true);
             accept.start();
-            JellyfinClient client = new JellyfinClient(URI.create("http://127.0.0.1:" + silent.getLocalPort()),
-                    Optional.of(KEY), SHORT_TIMEOUT);
+            JellyfinClient client = new JellyfinClient(TestHttp.CLIENT,
+                    URI.create("http://127.0.0.1:" + silent.getLocalPort()), Optional.of(KEY), SHORT_TIMEOUT);
 
             long started = System.nanoTime();
             Poll<List<StreamSession>> poll = client.sessions();
@@ -336,7 +338,7 @@ class JellyfinClientTest {
     @Test
     void noKey_isNotConfigured_withoutARequest() {
         for (Optional<String> key : List.of(Optional.<String>empty(), Optional.of(""), Optional.of("  \n"))) {
-            Poll<List<StreamSession>> poll = new JellyfinClient(base(), key, TIMEOUT).sessions();
+            Poll<List<StreamSession>> poll = new JellyfinClient(TestHttp.CLIENT, base(), key, TIMEOUT).sessions();
             assertThat(poll.source().state()).isEqualTo(SourceState.NOT_CONFIGURED);
             assertThat(poll.source().problem()).isEqualTo("no API key: set MEDIAWATCH_JELLYFIN_API_KEY");
             assertThat(poll.value()).isNull();
@@ -347,14 +349,14 @@ class JellyfinClientTest {
     @Test
     void aKeyFromAFileWithANewline_isSentWithoutIt() throws IOException {
         body = fixture("sessions-idle.json");
-        new JellyfinClient(base(), Optional.of(KEY + "\n"), TIMEOUT).sessions();
+        new JellyfinClient(TestHttp.CLIENT, base(), Optional.of(KEY + "\n"), TIMEOUT).sessions();
         assertThat(seen).extracting(Seen::authorization).containsExactly("MediaBrowser Token=\"" + KEY + "\"");
     }
 
     @Test
     void aKeyAHeaderCannotCarry_isRefused_withoutARequest_andWithoutShowingIt() {
         String bad = "abc\"def\r\nX-Injected: 1";
-        JellyfinClient client = new JellyfinClient(base(), Optional.of(bad), TIMEOUT);
+        JellyfinClient client = new JellyfinClient(TestHttp.CLIENT, base(), Optional.of(bad), TIMEOUT);
         Poll<List<StreamSession>> poll = client.sessions();
         assertThat(poll.source().state()).isEqualTo(SourceState.ERROR);
         assertThat(poll.source().problem()).contains("MEDIAWATCH_JELLYFIN_API_KEY").doesNotContain("abc");
@@ -364,7 +366,8 @@ class JellyfinClientTest {
 
     @Test
     void aUrlThatIsNotHttp_isRefused_withoutARequest() {
-        Poll<List<StreamSession>> poll = new JellyfinClient(URI.create("ftp://127.0.0.1/"), Optional.of(KEY), TIMEOUT)
+        Poll<List<StreamSession>> poll = new JellyfinClient(TestHttp.CLIENT, URI.create("ftp://127.0.0.1/"),
+                Optional.of(KEY), TIMEOUT)
                 .sessions();
         assertThat(poll.source().state()).isEqualTo(SourceState.ERROR);
         assertThat(poll.source().problem()).contains("Jellyfin URL");
@@ -400,7 +403,8 @@ class JellyfinClientTest {
     @Test
     void identity_isAskedWithoutAKeySet_andUnderTheBasePath() throws IOException {
         body = fixture("system-info-public.json");
-        JellyfinClient client = new JellyfinClient(URI.create(base() + "/jellyfin/"), Optional.empty(), TIMEOUT);
+        JellyfinClient client = new JellyfinClient(TestHttp.CLIENT, URI.create(base() + "/jellyfin/"),
+                Optional.empty(), TIMEOUT);
         assertThat(client.identity().value().id()).isEqualTo("4f8c2b1e6a7d4c0b9e3f5a1d2c7b8e90");
         assertThat(seen).extracting(Seen::path).containsExactly("/jellyfin/System/Info/Public");
     }

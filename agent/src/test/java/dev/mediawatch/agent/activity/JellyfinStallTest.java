@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.HostActivity;
 import dev.mediawatch.contract.HostEvent;
@@ -124,8 +125,8 @@ class JellyfinStallTest {
         recorded = load(fixture);
         MutableClock clock = new MutableClock(AGENT);
         List<HostEvent> events = new ArrayList<>();
-        JellyfinClient client = new JellyfinClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                Optional.of(KEY), TIMEOUT);
+        JellyfinClient client = new JellyfinClient(TestHttp.CLIENT,
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Optional.of(KEY), TIMEOUT);
         ActivityCollector collector = new ActivityCollector(HOST, clock,
                 new ActivityCollector.Clients(client, null, null, null), List.of(), () -> null, () -> null,
                 () -> null, events::add, PlaybackTracker.Settings.DEFAULTS);

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.contract.ServiceIdentity;
 import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.contract.StreamSession;
@@ -102,7 +103,7 @@ class NavidromeClientTest {
     }
 
     private NavidromeClient client() {
-        return new NavidromeClient(base(), Optional.of(USER), Optional.of(PASSWORD), TIMEOUT);
+        return new NavidromeClient(TestHttp.CLIENT, base(), Optional.of(USER), Optional.of(PASSWORD), TIMEOUT);
     }
 
     private void serve(String fixture) throws IOException {
@@ -273,8 +274,8 @@ class NavidromeClientTest {
 
     @Test
     void nobodyListeningOnThePort_isUnreachable() {
-        NavidromeClient client = new NavidromeClient(URI.create("http://127.0.0.1:" + Ports.free()), Optional.of(USER),
-                Optional.of(PASSWORD), TIMEOUT);
+        NavidromeClient client = new NavidromeClient(TestHttp.CLIENT, URI.create("http://127.0.0.1:" + Ports.free()),
+                Optional.of(USER), Optional.of(PASSWORD), TIMEOUT);
         Poll<List<StreamSession>> poll = client.sessions();
         assertThat(poll.source().state()).isEqualTo(SourceState.UNREACHABLE);
         assertThat(poll.source().problem()).startsWith("cannot connect to http://127.0.0.1:")
@@ -297,7 +298,8 @@ class NavidromeClientTest {
             }, "silent-navidrome");
             accept.setDaemon(true);
             accept.start();
-            NavidromeClient client = new NavidromeClient(URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+            NavidromeClient client = new NavidromeClient(TestHttp.CLIENT,
+                    URI.create("http://127.0.0.1:" + silent.getLocalPort()),
                     Optional.of(USER), Optional.of(PASSWORD), SHORT_TIMEOUT);
 
             long started = System.nanoTime();
@@ -319,10 +321,10 @@ class NavidromeClientTest {
     @Test
     void missingUserOrPassword_isNotConfigured_withoutARequest() {
         List<NavidromeClient> clients = List.of(
-                new NavidromeClient(base(), Optional.empty(), Optional.of(PASSWORD), TIMEOUT),
-                new NavidromeClient(base(), Optional.of(USER), Optional.empty(), TIMEOUT),
-                new NavidromeClient(base(), Optional.of(" "), Optional.of(" "), TIMEOUT),
-                new NavidromeClient(base(), Optional.empty(), Optional.empty(), TIMEOUT));
+                new NavidromeClient(TestHttp.CLIENT, base(), Optional.empty(), Optional.of(PASSWORD), TIMEOUT),
+                new NavidromeClient(TestHttp.CLIENT, base(), Optional.of(USER), Optional.empty(), TIMEOUT),
+                new NavidromeClient(TestHttp.CLIENT, base(), Optional.of(" "), Optional.of(" "), TIMEOUT),
+                new NavidromeClient(TestHttp.CLIENT, base(), Optional.empty(), Optional.empty(), TIMEOUT));
         for (NavidromeClient client : clients) {
             Poll<List<StreamSession>> poll = client.sessions();
             assertThat(poll.source().state()).isEqualTo(SourceState.NOT_CONFIGURED);
@@ -368,11 +370,13 @@ class NavidromeClientTest {
         assertThat(n.identity()).isNull();
 
         // Nor does an answer that never arrived, or credentials never set.
-        NavidromeClient.NowPlaying none = new NavidromeClient(URI.create("http://127.0.0.1:" + Ports.free()),
+        NavidromeClient.NowPlaying none = new NavidromeClient(TestHttp.CLIENT,
+                URI.create("http://127.0.0.1:" + Ports.free()),
                 Optional.of(USER), Optional.of(PASSWORD), TIMEOUT).nowPlaying();
         assertThat(none.sessions().source().state()).isEqualTo(SourceState.UNREACHABLE);
         assertThat(none.identity()).isNull();
-        assertThat(new NavidromeClient(base(), Optional.empty(), Optional.empty(), TIMEOUT).nowPlaying().identity())
+        assertThat(new NavidromeClient(TestHttp.CLIENT, base(), Optional.empty(), Optional.empty(),
+                TIMEOUT).nowPlaying().identity())
                 .isNull();
     }
 }

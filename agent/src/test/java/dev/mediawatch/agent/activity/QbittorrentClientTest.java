@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.contract.TorrentTransfer;
 import dev.mediawatch.testing.Ports;
@@ -47,7 +48,8 @@ class QbittorrentClientTest {
     }
 
     private static QbittorrentClient client(QbittorrentNox q, String user, String password) {
-        return new QbittorrentClient(q.base(), Optional.ofNullable(user), Optional.ofNullable(password), TIMEOUT);
+        return new QbittorrentClient(TestHttp.CLIENT, q.base(), Optional.ofNullable(user),
+                Optional.ofNullable(password), TIMEOUT);
     }
 
     @Test
@@ -114,8 +116,8 @@ class QbittorrentClientTest {
 
     @Test
     void nothingListening_isUnreachable() {
-        Poll<TorrentTransfer> p = new QbittorrentClient(URI.create("http://127.0.0.1:" + Ports.free()), Optional.empty(),
-                Optional.empty(), TIMEOUT).transfer();
+        Poll<TorrentTransfer> p = new QbittorrentClient(TestHttp.CLIENT,
+                URI.create("http://127.0.0.1:" + Ports.free()), Optional.empty(), Optional.empty(), TIMEOUT).transfer();
         assertThat(p.source().state()).isEqualTo(SourceState.UNREACHABLE);
         assertThat(p.source().name()).isEqualTo("qbittorrent");
     }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.contract.DownloadQueue;
 import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.testing.Ports;
@@ -31,7 +32,7 @@ class SabnzbdClientTest {
     }
 
     private SabnzbdClient client(String key) {
-        return new SabnzbdClient(sab.base(), Optional.ofNullable(key), TIMEOUT);
+        return new SabnzbdClient(TestHttp.CLIENT, sab.base(), Optional.ofNullable(key), TIMEOUT);
     }
 
     @Test
@@ -134,7 +135,8 @@ class SabnzbdClientTest {
     void noAnswerWithinTheTimeout_isUnreachable_andTheCallReturns() {
         sab.hold();
         long start = System.nanoTime();
-        Poll<DownloadQueue> p = new SabnzbdClient(sab.base(), Optional.of(KEY), Duration.ofMillis(300)).queue();
+        Poll<DownloadQueue> p = new SabnzbdClient(TestHttp.CLIENT, sab.base(), Optional.of(KEY),
+                Duration.ofMillis(300)).queue();
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(p.source().state()).isEqualTo(SourceState.UNREACHABLE);
         assertThat(p.source().problem()).contains("within 300 ms").doesNotContain(KEY);
@@ -143,15 +145,16 @@ class SabnzbdClientTest {
 
     @Test
     void nothingListening_isUnreachable() {
-        Poll<DownloadQueue> p = new SabnzbdClient(URI.create("http://127.0.0.1:" + Ports.free()), Optional.of(KEY),
-                TIMEOUT).queue();
+        Poll<DownloadQueue> p = new SabnzbdClient(TestHttp.CLIENT, URI.create("http://127.0.0.1:" + Ports.free()),
+                Optional.of(KEY), TIMEOUT).queue();
         assertThat(p.source().state()).isEqualTo(SourceState.UNREACHABLE);
         assertThat(p.source().problem()).doesNotContain(KEY);
     }
 
     @Test
     void aTrailingSlashOnTheUrl_isDropped() {
-        SabnzbdClient client = new SabnzbdClient(URI.create(sab.base() + "/"), Optional.of(KEY), TIMEOUT);
+        SabnzbdClient client = new SabnzbdClient(TestHttp.CLIENT, URI.create(sab.base() + "/"), Optional.of(KEY),
+                TIMEOUT);
         assertThat(client.queue().source().state()).isEqualTo(SourceState.OK);
     }
 }

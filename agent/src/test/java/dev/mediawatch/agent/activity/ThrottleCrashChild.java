@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.contract.DownloadLimits;
 import dev.mediawatch.contract.ThrottleRequest;
 
@@ -29,9 +30,10 @@ public final class ThrottleCrashChild {
 
     /** Arguments: state file, SABnzbd URL, SABnzbd key, qBittorrent URL, SABnzbd limit, qBittorrent limit. */
     public static void main(String[] args) throws Exception {
-        SabnzbdClient sab = new SabnzbdClient(URI.create(args[1]), Optional.of(args[2]), Duration.ofSeconds(5));
-        QbittorrentClient qbt = new QbittorrentClient(URI.create(args[3]), Optional.empty(), Optional.empty(),
+        SabnzbdClient sab = new SabnzbdClient(TestHttp.CLIENT, URI.create(args[1]), Optional.of(args[2]),
                 Duration.ofSeconds(5));
+        QbittorrentClient qbt = new QbittorrentClient(TestHttp.CLIENT, URI.create(args[3]), Optional.empty(),
+                Optional.empty(), Duration.ofSeconds(5));
         Throttle t = new Throttle(ThrottleTest.HOST, Throttle.limiter(sab), Throttle.limiter(qbt), ContainerPauser.NONE,
                 List.of(), new ThrottleStore(Path.of(args[0])), Clock.systemUTC(), true, e -> {
                 });

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.contract.DownloadLimits;
 import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostEvent;
@@ -68,8 +69,9 @@ class ThrottleTest {
     void downloadersAsFound() throws Exception {
         sab = new SabnzbdFake(KEY);
         sab.limit(SAB_BEFORE);
-        sabClient = new SabnzbdClient(sab.base(), Optional.of(KEY), Duration.ofSeconds(2));
-        qbtClient = new QbittorrentClient(qbittorrent.base(), Optional.empty(), Optional.empty(), Duration.ofSeconds(2));
+        sabClient = new SabnzbdClient(TestHttp.CLIENT, sab.base(), Optional.of(KEY), Duration.ofSeconds(2));
+        qbtClient = new QbittorrentClient(TestHttp.CLIENT, qbittorrent.base(), Optional.empty(), Optional.empty(),
+                Duration.ofSeconds(2));
         qbtClient.setDownloadLimit(QBT_BEFORE);
         stateFile = dir.resolve("state/throttle.json");
     }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.catalogue.CatalogueService;
 import dev.mediawatch.catalogue.ExpectedState;
 import dev.mediawatch.catalogue.HealthProbe;
@@ -47,6 +48,7 @@ class ProbeRunnerTest {
     private final AtomicInteger slowRequests = new AtomicInteger();
     private final Map<String, String> apiKeysSeen = new ConcurrentHashMap<>();
     private final List<String[]> changes = new CopyOnWriteArrayList<>();
+    private final List<String> listenerThreads = new CopyOnWriteArrayList<>();
     private ProbeRunner runner;
 
     @BeforeEach
@@ -124,9 +126,11 @@ class ProbeRunnerTest {
                 service("gone", closedPort, "/ping")));
         services.add(new CatalogueService("unpackerr", HostId.of("download-stack"), "download", ExpectedState.RUNNING,
                 "unpackerr", null, List.of(), null, 1));
-        runner = new ProbeRunner(services, "127.0.0.1", TIMEOUT, Clock.systemUTC(),
-                name -> name.equals("sonarr") ? Optional.of("s3cret") : Optional.empty(),
-                (r, previous) -> changes.add(new String[] { r.service(), String.valueOf(r.up()) }));
+        runner = new ProbeRunner(TestHttp.CLIENT, services, "127.0.0.1", TIMEOUT, Clock.systemUTC(),
+                name -> name.equals("sonarr") ? Optional.of("s3cret") : Optional.empty(), (r, previous) -> {
+                    changes.add(new String[] { r.service(), String.valueOf(r.up()) });
+                    listenerThreads.add(Thread.currentThread().getName());
+                });
         assertThat(runner.targets()).isEqualTo(5);
 
         runner.probeAll();
@@ -156,13 +160,25 @@ class ProbeRunnerTest {
         assertThat(result("hung").error()).isEqualTo("timeout");
         assertThat(result("gone").error()).isEqualTo("connection refused");
         assertThat(result("unpackerr")).isNull();
+        // Told on the shared client's own threads, not on the JVM's common pool.
+        assertThat(listenerThreads).isNotEmpty().allMatch(name -> name.startsWith("test-http-"));
+    }
+
+    @Test
+    void closed_startsNoMoreProbes() {
+        runner = new ProbeRunner(TestHttp.CLIENT, List.of(service("sonarr", http.getAddress().getPort(), "/ping")),
+                "127.0.0.1", TIMEOUT, Clock.systemUTC(), name -> Optional.empty(), (r, p) -> { });
+        runner.close();
+        runner.probeAll();
+        assertThat(apiKeysSeen).isEmpty();
+        assertThat(runner.results()).isEmpty();
     }
 
     @Test
     void aProbeStillInFlight_isNotStartedAgain() throws Exception {
         // A timeout long enough that the slow server holds the probe for the whole test.
-        runner = new ProbeRunner(List.of(service("lidarr", http.getAddress().getPort(), "/slow")), "127.0.0.1",
-                Duration.ofSeconds(20), Clock.systemUTC(), name -> Optional.empty(), (r, p) -> { });
+        runner = new ProbeRunner(TestHttp.CLIENT, List.of(service("lidarr", http.getAddress().getPort(), "/slow")),
+                "127.0.0.1", Duration.ofSeconds(20), Clock.systemUTC(), name -> Optional.empty(), (r, p) -> { });
         runner.probeAll();
         await().atMost(Duration.ofSeconds(5)).until(() -> slowRequests.get() == 1);
         runner.probeAll();
