@@ -88,14 +88,15 @@ public final class Secrets {
             throw new IllegalArgumentException(key + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
         int end = bytes.length;
-        if (end > MAX_BYTES + 2) {
-            throw new IllegalArgumentException(key + ": " + file + " is larger than " + MAX_BYTES + " bytes");
-        }
         if (end > 0 && bytes[end - 1] == '\n') {
             end--;
             if (end > 0 && bytes[end - 1] == '\r') {
                 end--;
             }
+        }
+        // The secret itself is bounded, its line ending aside; a file cut off at the read limit is always over it.
+        if (end > MAX_BYTES) {
+            throw new IllegalArgumentException(key + ": " + file + " is larger than " + MAX_BYTES + " bytes");
         }
         if (end == 0) {
             throw new IllegalArgumentException(key + ": " + file + " is empty");

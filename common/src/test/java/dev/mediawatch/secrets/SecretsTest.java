@@ -86,4 +86,22 @@ class SecretsTest {
                     .hasMessageNotContaining(SECRET).hasMessageNotContaining("second").hasMessageNotContaining("xxx");
         }
     }
+
+    @Test
+    void theSecret_isAtMostMaxBytes_itsLineEndingAside() throws Exception {
+        byte[] most = new byte[Secrets.MAX_BYTES];
+        java.util.Arrays.fill(most, (byte) 'k');
+        Path atMost = Files.write(dir.resolve("at-most"), most);
+        assertThat(Secrets.read("k", atMost)).hasSize(Secrets.MAX_BYTES);
+        Path withCrLf = Files.write(dir.resolve("with-crlf"), (new String(most, StandardCharsets.US_ASCII) + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        assertThat(Secrets.read("k", withCrLf)).hasSize(Secrets.MAX_BYTES);
+        for (int over : new int[] { 1, 2, 3, 100 }) {
+            byte[] more = new byte[Secrets.MAX_BYTES + over];
+            java.util.Arrays.fill(more, (byte) 'k');
+            Path f = Files.write(dir.resolve("over-" + over), more);
+            assertThatThrownBy(() -> Secrets.read("k", f)).as("%d bytes over", over)
+                    .hasMessage("k: " + f + " is larger than " + Secrets.MAX_BYTES + " bytes");
+        }
+    }
 }
