@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -26,6 +27,7 @@ import org.jboss.logging.Logger;
 
 import dev.mediawatch.agent.config.AgentConfig;
 import dev.mediawatch.agent.config.AgentIdentity;
+import dev.mediawatch.agent.config.SecretVariables;
 import dev.mediawatch.agent.containers.ContainerWatch;
 import dev.mediawatch.agent.host.HostWatch;
 import dev.mediawatch.runtime.mqtt.MqttSession;
@@ -52,10 +54,11 @@ import io.quarkus.runtime.StartupEvent;
  *
  * <p>Sources are configured by URL ({@code mediawatch.activity.<source>.url}) or found in the catalogue
  * (the service of that name on this host, at its first port on {@code mediawatch.probes.host}); their secrets
- * come from {@link ActivityKeys}. A host with no source and no throttle publishes no activity. The *arr histories
- * (Radarr, Sonarr, Lidarr) and Jellyfin's identity are asked every {@code mediawatch.activity.imports.interval} and
- * on the refresh command, not every cycle; today is counted in the agent's time zone (the JVM's, e.g. from
- * {@code TZ}).
+ * come from {@link ActivityKeys}, read at start for the configured sources only (a secret file that cannot be used
+ * stops startup, naming the variable and the file). A host with no source and no throttle publishes no activity.
+ * The *arr histories (Radarr, Sonarr, Lidarr) and Jellyfin's identity are asked every
+ * {@code mediawatch.activity.imports.interval} and on the refresh command, not every cycle; today is counted in the
+ * agent's time zone (the JVM's, e.g. from {@code TZ}).
  */
 @ApplicationScoped
 public class ActivityWatch {
@@ -82,6 +85,14 @@ public class ActivityWatch {
     private final AtomicBoolean requestQueued = new AtomicBoolean();
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
 
+    private final Clock clock = Clock.systemUTC();
+    /** Today is the operator's day: from local midnight in the agent's zone. */
+    private final ZoneId zone = ZoneId.systemDefault();
+
+    private SabnzbdClient sabnzbd;
+    private QbittorrentClient qbittorrent;
+    private ActivityCollector.Clients clients;
+    private String sources;
     private ScheduledExecutorService thread;
     private ActivityCollector collector;
     private Throttle throttle;
@@ -117,19 +128,20 @@ public class ActivityWatch {
         this.throttleAllowed = config.throttle().allowed().orElse("download".equals(identity.role()));
     }
 
-    void onStart(@Observes StartupEvent event) {
-        ActivityKeys keys = new ActivityKeys(name -> mpConfig.getOptionalValue(name, String.class).orElse(null));
+    /**
+     * The configured sources' clients, with their secrets read once: first at startup, before the other parts of
+     * the agent start anything, so a secret file that cannot be used stops startup with nothing running yet.
+     */
+    void readSecrets(@Observes @Priority(SecretVariables.READ_AT_START) StartupEvent event) {
+        ActivityKeys keys = new ActivityKeys(SecretVariables.lookup(mpConfig));
         Optional<URI> jellyfinUrl = url("jellyfin", config.activity().jellyfin().url());
         Optional<URI> navidromeUrl = url("navidrome", config.activity().navidrome().url());
         Optional<URI> sabnzbdUrl = url("sabnzbd", config.activity().sabnzbd().url());
         Optional<URI> qbittorrentUrl = url("qbittorrent", config.activity().qbittorrent().url());
-        SabnzbdClient sabnzbd = sabnzbdUrl
+        sabnzbd = sabnzbdUrl
                 .map(u -> new SabnzbdClient(http, u, keys.get(ActivityKeys.SABNZBD_API_KEY), timeout)).orElse(null);
-        QbittorrentClient qbittorrent = qbittorrentUrl.map(u -> new QbittorrentClient(http, u,
+        qbittorrent = qbittorrentUrl.map(u -> new QbittorrentClient(http, u,
                 keys.get(ActivityKeys.QBITTORRENT_USER), keys.get(ActivityKeys.QBITTORRENT_PASSWORD), timeout)).orElse(null);
-        Clock clock = Clock.systemUTC();
-        // Today is the operator's day: from local midnight in the agent's zone.
-        ZoneId zone = ZoneId.systemDefault();
         List<ArrClient> arr = new ArrayList<>(3);
         List<String> arrUrls = new ArrayList<>(3);
         for (ArrClient.App app : ArrClient.App.values()) {
@@ -138,13 +150,16 @@ public class ActivityWatch {
                 arrUrls.add(app.id() + " " + u);
             });
         }
-        ActivityCollector.Clients clients = new ActivityCollector.Clients(
+        clients = new ActivityCollector.Clients(
                 jellyfinUrl.map(u -> new JellyfinClient(http, u, keys.get(ActivityKeys.JELLYFIN_API_KEY), timeout))
                         .orElse(null),
                 navidromeUrl.map(u -> new NavidromeClient(http, u, keys.get(ActivityKeys.NAVIDROME_USER),
                         keys.get(ActivityKeys.NAVIDROME_PASSWORD), timeout)).orElse(null),
                 sabnzbd, qbittorrent, arr);
+        sources = describe(jellyfinUrl, navidromeUrl, sabnzbdUrl, qbittorrentUrl, arrUrls);
+    }
 
+    void onStart(@Observes StartupEvent event) {
         List<String> postProcessing = config.activity().postProcessing().stream().map(String::strip)
                 .filter(s -> !s.isEmpty()).toList();
         pauser = ContainerPauser.docker(config.docker().host(), config.docker().timeout());
@@ -159,7 +174,7 @@ public class ActivityWatch {
         LOG.infof("activity sources: %s; throttle %s (state file %s); every %s, API timeout %s; imports and "
                 + "identities every %s (today from midnight in %s); playback stalls judged over %s (min advance %s, "
                 + "silent after %s)",
-                describe(jellyfinUrl, navidromeUrl, sabnzbdUrl, qbittorrentUrl, arrUrls),
+                sources,
                 throttleAllowed ? "allowed" : "not allowed", config.throttle().stateFile(), interval, timeout,
                 human(importsInterval), zone, human(stall.span()), stall.minAdvance(), human(stall.silentAfter()));
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
