@@ -4,6 +4,8 @@ import java.util.function.Function;
 
 import org.eclipse.microprofile.config.Config;
 
+import io.smallrye.config.Expressions;
+
 /**
  * Where the agent looks up its secret variables (the activity sources' and the probes' keys, each with its
  * {@code _FILE} twin): its configuration, whose sources include the environment, so a test can hand them in
@@ -20,8 +22,12 @@ public final class SecretVariables {
     private SecretVariables() {
     }
 
-    /** A variable's value by name, null when unset. */
+    /**
+     * A variable's value by name, null when unset. The value is taken as it is: {@code ${...}} in a password is part
+     * of it, not a configuration expression (expanding it would change the secret, or fail with a message quoting
+     * part of it).
+     */
     public static Function<String, String> lookup(Config config) {
-        return name -> config.getOptionalValue(name, String.class).orElse(null);
+        return name -> Expressions.withoutExpansion(() -> config.getOptionalValue(name, String.class).orElse(null));
     }
 }
