@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Event latency of the agent, beside the floor, in one run (issue 3's benchmark):
+# Event latency of the agent, beside the floor, in one run:
 #   agent: from the engine's own event time (timeNano, carried as the event's timestamp) to arrival of the
 #          agent's container.kill event at a mosquitto_sub subscriber;
 #   floor: the same for `docker events --format '{{json .}}' | mosquitto_pub -l`, the least any bridge can do.
 # Over N kills of one container (start, kill, repeat). Prints p50/p99/max of each and their ratio.
-# Needs the test services (eval "$(scripts/services.sh start)") and the packaged agent; runs the agent with
-# the small-footprint JVM flags of the README.
+# Needs the test services (eval "$(scripts/services.sh start)") and the packaged agent; runs the agent as shipped,
+# through deploy/agent/mediawatch-agent.sh with its flags (BENCH_AGENT_APP=<quarkus-app directory> for another
+# build, MEDIAWATCH_JAVA for another java).
 #
 #   scripts/bench/event-latency.sh [kills=100]
 set -euo pipefail
@@ -14,13 +15,11 @@ cd "$repo"
 kills=${1:-100}
 : "${MEDIAWATCH_TEST_DOCKER_HOST:?run: eval \"\$(scripts/services.sh start)\" first}"
 : "${MEDIAWATCH_TEST_MQTT_PORT:?}" "${MEDIAWATCH_TEST_IMAGE:?}"
-[ -f agent/target/quarkus-app/quarkus-run.jar ] || { echo "package first: ./mvnw package -DskipTests" >&2; exit 1; }
+app=${BENCH_AGENT_APP:-$repo/agent/target/quarkus-app}
+[ -f "$app/quarkus-run.jar" ] || { echo "package first: ./mvnw package -DskipTests" >&2; exit 1; }
 run=bench$$
 work=$(mktemp -d)
 dk() { docker -H "$MEDIAWATCH_TEST_DOCKER_HOST" "$@"; }
-small_flags=(-Xmx24m -Xss256k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=16m -XX:+UseSerialGC
-  -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.type=unpooled
-  -XX:-UsePerfData)
 
 pids=()
 cleanup() {
@@ -32,7 +31,8 @@ trap cleanup EXIT
 
 MEDIAWATCH_HOST_ID=$run MEDIAWATCH_TOPIC_PREFIX=$run MEDIAWATCH_MQTT_HOST=127.0.0.1 \
   MEDIAWATCH_MQTT_PORT=$MEDIAWATCH_TEST_MQTT_PORT MEDIAWATCH_DOCKER_HOST=$MEDIAWATCH_TEST_DOCKER_HOST \
-  QUARKUS_HTTP_PORT=18985 java "${small_flags[@]}" -jar agent/target/quarkus-app/quarkus-run.jar >"$work/agent.log" 2>&1 &
+  MEDIAWATCH_THROTTLE_STATE_FILE="$work/throttle.json" MEDIAWATCH_MOUNTS_WATCH=none QUARKUS_HTTP_PORT=18985 \
+  MEDIAWATCH_AGENT_HOME="$(dirname "$app")" deploy/agent/mediawatch-agent.sh run >"$work/agent.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do curl -fs -o /dev/null http://127.0.0.1:18985/q/health/ready && break; sleep 0.1; done
 

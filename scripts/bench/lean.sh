@@ -15,6 +15,8 @@
 #    of `starts` fresh starts.
 # 4. Event latency: scripts/bench/event-latency.sh, `latency-runs` times: the agent's p99 against the floor's.
 #
+# BENCH_AGENT_APP=<quarkus-app directory> measures another build (e.g. an older commit's, for a before/after);
+# MEDIAWATCH_JAVA picks the java, as for the launcher (a JDK 25 uses the app's AOT cache when aot-train made one).
 # Needs the test services: eval "$(scripts/services.sh start)". Packages the agent if missing. Writes everything to
 # target/bench/lean/ and a summary to stdout. Compare within one run only: this machine is shared.
 set -euo pipefail
@@ -27,7 +29,7 @@ latency_runs=${4:-5}
 : "${MEDIAWATCH_TEST_DOCKER_HOST:?run: eval \"\$(scripts/services.sh start)\" first}"
 : "${MEDIAWATCH_TEST_MQTT_PORT:?}" "${MEDIAWATCH_TEST_IMAGE:?}"
 work=$repo/target/bench/lean
-app=$repo/agent/target/quarkus-app
+app=${BENCH_AGENT_APP:-$repo/agent/target/quarkus-app}
 launcher=$repo/deploy/agent/mediawatch-agent.sh
 http_port=${BENCH_HTTP_PORT:-18986}
 ne_port=${BENCH_NODE_EXPORTER_PORT:-19100}
@@ -49,7 +51,9 @@ if ! command -v prometheus-node-exporter >/dev/null; then
   # The package starts its service where systemd runs; this benchmark runs its own.
   as_root systemctl disable --now prometheus-node-exporter >/dev/null 2>&1 || true
 fi
-if [ ! -f "$app/quarkus-run.jar" ] || [ -n "$(find common runtime agent -newer "$app/quarkus-run.jar" -path '*/src/main/*' -type f -print -quit)" ]; then
+if [ -n "${BENCH_AGENT_APP:-}" ]; then
+  [ -f "$app/quarkus-run.jar" ] || die "no quarkus-run.jar in $app"
+elif [ ! -f "$app/quarkus-run.jar" ] || [ -n "$(find common runtime agent -newer "$app/quarkus-run.jar" -path '*/src/main/*' -type f -print -quit)" ]; then
   log "packaging the agent"
   ./mvnw -o -q install -DskipTests -pl common,runtime,agent -am
 fi

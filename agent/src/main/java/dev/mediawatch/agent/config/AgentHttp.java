@@ -6,7 +6,6 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
 
 import dev.mediawatch.runtime.http.OutboundHttp;
 
@@ -15,6 +14,11 @@ import dev.mediawatch.runtime.http.OutboundHttp;
  * threads are {@code mediawatch-http-1} and {@code -2}; it connects within the larger of
  * {@code mediawatch.activity.timeout} and {@code mediawatch.probes.timeout}, and each request keeps its own timeout.
  * No cookies, no redirects.
+ *
+ * <p>Made on first use, not at startup: the bean is application-scoped, so what is injected is a proxy that
+ * creates the client the first time a source or a probe sends a request. An agent with no activity source and no
+ * probe on its host (a plain VM with containers) never starts the client's selector thread nor loads the JDK's
+ * HTTP and TLS classes (some 600 of them).
  */
 @ApplicationScoped
 public class AgentHttp {
@@ -23,7 +27,7 @@ public class AgentHttp {
     static final int THREADS = 2;
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     HttpClient http(AgentConfig config) {
         return OutboundHttp.client(THREAD_NAME, THREADS, connectTimeout(config.activity().timeout(),
                 config.probes().timeout()));
