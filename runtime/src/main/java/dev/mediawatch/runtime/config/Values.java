@@ -4,8 +4,11 @@ import java.time.Duration;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 
-/** Reading one configuration value: blank is not set, durations as Quarkus writes them, numbers whole. */
-final class Values {
+/**
+ * Reading one configuration value: blank is not set, durations as Quarkus reads them, numbers whole; and a duration
+ * written back the way a user writes it, for the messages of checks that relate several values.
+ */
+public final class Values {
 
     private Values() {
     }
@@ -60,7 +63,7 @@ final class Values {
     }
 
     /** A duration the way a user writes it, so a suggested bound can be copied: {@code 100ms}, {@code 30s}, {@code 5m}. */
-    static String human(Duration d) {
+    public static String human(Duration d) {
         long ms = d.toMillis();
         if (ms % 1000 != 0) {
             return ms + "ms";
