@@ -37,8 +37,8 @@ public final class Values {
     }
 
     /**
-     * {@code text} as a whole number from {@code min} to {@code max}; {@code unbounded} is the type's own largest value,
-     * a {@code max} that bounds nothing.
+     * {@code text} as a whole number from {@code min} to {@code max}; {@code unbounded} is the type's own largest
+     * value, a {@code max} that bounds nothing.
      */
     static long whole(String text, long min, long max, long unbounded) {
         long v;
@@ -62,7 +62,10 @@ public final class Values {
         throw new IllegalArgumentException(text + " is too large; use at most " + max);
     }
 
-    /** A duration the way a user writes it, so a suggested bound can be copied: {@code 100ms}, {@code 30s}, {@code 5m}. */
+    /**
+     * A duration as a user writes it, so a bound in a message can be copied into the configuration: {@code 100ms},
+     * {@code 30s}, {@code 5m}, {@code 1h}.
+     */
     public static String human(Duration d) {
         long ms = d.toMillis();
         if (ms % 1000 != 0) {
