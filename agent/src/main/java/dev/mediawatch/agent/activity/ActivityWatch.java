@@ -112,19 +112,9 @@ public class ActivityWatch {
         this.http = http;
         this.interval = config.activity().interval();
         this.timeout = config.activity().timeout();
-        if (timeout.compareTo(Duration.ofMillis(100)) < 0) {
-            throw new IllegalArgumentException("mediawatch.activity.timeout: " + timeout + " is too short; use at least 100ms");
-        }
-        if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("mediawatch.activity.interval: " + interval + " is too short; use at least 1s");
-        }
-        if (interval.compareTo(timeout) <= 0) {
-            throw new IllegalArgumentException("mediawatch.activity.interval: " + interval
-                    + " must be longer than mediawatch.activity.timeout (" + timeout + ")");
-        }
-        this.importsInterval = importsInterval(interval, config.activity().imports().interval());
+        this.importsInterval = config.activity().imports().interval();
         AgentConfig.Stall s = config.activity().stall();
-        this.stall = stallSettings(interval, s.span(), s.minAdvance(), s.silentAfter());
+        this.stall = new PlaybackTracker.Settings(s.span(), s.minAdvance(), s.silentAfter());
         this.throttleAllowed = config.throttle().allowed().orElse("download".equals(identity.role()));
     }
 
@@ -191,43 +181,6 @@ public class ActivityWatch {
             LOG.info("no activity source configured and throttling not allowed: no activity is published");
         }
         thread.scheduleWithFixedDelay(() -> guarded("throttle tick", throttle::tick), 1, 1, TimeUnit.SECONDS);
-    }
-
-    /**
-     * The {@code mediawatch.activity.stall.*} thresholds, checked against the poll interval: a span needs at
-     * least two polls (and 10 s: a player posts about every 10 s), and silence must outlast one poll, else a
-     * check-in between two polls would count as one missed.
-     */
-    static PlaybackTracker.Settings stallSettings(Duration interval, Duration span, double minAdvance,
-            Duration silentAfter) {
-        Duration minSpan = interval.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? interval.multipliedBy(2)
-                : Duration.ofSeconds(10);
-        if (span.compareTo(minSpan) < 0) {
-            throw new IllegalArgumentException("mediawatch.activity.stall.span: " + human(span)
-                    + " is too short; use at least " + human(minSpan) + " (twice mediawatch.activity.interval, "
-                    + human(interval) + ", and at least 10s)");
-        }
-        if (!(minAdvance > 0 && minAdvance < 1)) {
-            throw new IllegalArgumentException("mediawatch.activity.stall.min-advance: " + minAdvance
-                    + " is not a share between 0 and 1 (both excluded), e.g. 0.5");
-        }
-        if (silentAfter.compareTo(interval) <= 0) {
-            throw new IllegalArgumentException("mediawatch.activity.stall.silent-after: " + human(silentAfter)
-                    + " must be longer than mediawatch.activity.interval (" + human(interval) + ")");
-        }
-        return new PlaybackTracker.Settings(span, minAdvance, silentAfter);
-    }
-
-    /**
-     * {@code mediawatch.activity.imports.interval}, checked against the poll interval: asking the histories more
-     * often than the activity is collected could not happen anyway, and would only hide a wrong setting.
-     */
-    static Duration importsInterval(Duration interval, Duration imports) {
-        if (imports.compareTo(interval) < 0) {
-            throw new IllegalArgumentException("mediawatch.activity.imports.interval: " + human(imports)
-                    + " is shorter than mediawatch.activity.interval (" + human(interval) + "); use at least that");
-        }
-        return imports;
     }
 
     private AgentConfig.Endpoint arrEndpoint(ArrClient.App app) {

@@ -2,7 +2,6 @@ package dev.mediawatch.agent.compose;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,11 +33,6 @@ public class ComposeWatch {
     public ComposeWatch(AgentConfig config) {
         this.config = config;
         this.dirs = dirs(config.compose().dirs());
-        Duration interval = config.compose().auditInterval();
-        if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("mediawatch.compose.audit-interval: " + interval
-                    + " is too short; use at least 1s");
-        }
     }
 
     /** The configured directories: absolute, each once. */

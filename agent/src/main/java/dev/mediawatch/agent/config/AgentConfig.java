@@ -4,6 +4,12 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.mediawatch.contract.HostId;
+import dev.mediawatch.runtime.config.Port;
+import dev.mediawatch.runtime.config.PositiveDuration;
+import dev.mediawatch.runtime.config.PositiveInt;
+import dev.mediawatch.runtime.config.Ratio;
+import dev.mediawatch.runtime.config.Regex;
+import dev.mediawatch.runtime.config.TopicPrefix;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
@@ -13,6 +19,10 @@ import io.smallrye.config.WithDefault;
  * The agent's configuration, every key under {@code mediawatch.}; each can be set by environment variable
  * the Quarkus way ({@code mediawatch.mqtt.host} is {@code MEDIAWATCH_MQTT_HOST}). The README's
  * configuration table lists the same keys.
+ *
+ * <p>Every single value is checked here, by the converter its key declares ({@code @WithConverter}): a bad one
+ * stops startup naming the key, the value and the problem, with every other bad one. What relates several values
+ * (an interval longer than its timeout) is checked by {@link AgentConfigCheck}.
  */
 @ConfigMapping(prefix = "mediawatch")
 public interface AgentConfig {
@@ -26,10 +36,12 @@ public interface AgentConfig {
 
     /** What this host is for: {@code download}, {@code streaming}, or another slug. Default {@code other}. */
     @WithDefault("other")
+    @WithConverter(RoleConverter.class)
     String role();
 
     /** The first level(s) of every topic. Default {@code mediawatch}. */
     @WithDefault("mediawatch")
+    @WithConverter(TopicPrefix.class)
     String topicPrefix();
 
     /**
@@ -51,6 +63,7 @@ public interface AgentConfig {
      * Home Assistant: an IP address or a DNS name. Default: the machine's first non-loopback IPv4 address on an
      * interface that is up (looked up once at startup); none when it has none.
      */
+    @WithConverter(AddressConverter.class)
     Optional<String> address();
 
     Mqtt mqtt();
@@ -81,10 +94,12 @@ public interface AgentConfig {
          * at least 1 s and longer than {@code timeout}.
          */
         @WithDefault("5s")
+        @WithConverter(Bounds.Interval.class)
         Duration interval();
 
-        /** One API call not answered within this makes its source {@code unreachable}. Default 3 s. */
+        /** One API call not answered within this makes its source {@code unreachable}. Default 3 s; at least 100 ms. */
         @WithDefault("3s")
+        @WithConverter(Bounds.Timeout.class)
         Duration timeout();
 
         /**
@@ -139,6 +154,7 @@ public interface AgentConfig {
          * first). Default 20 s; at least twice {@code mediawatch.activity.interval} and at least 10 s.
          */
         @WithDefault("20s")
+        @WithConverter(Bounds.StallSpan.class)
         Duration span();
 
         /**
@@ -146,6 +162,7 @@ public interface AgentConfig {
          * over the span is stalled. Default 0.5; between 0 and 1, both excluded.
          */
         @WithDefault("0.5")
+        @WithConverter(Ratio.class)
         double minAdvance();
 
         /**
@@ -195,6 +212,7 @@ public interface AgentConfig {
          * Default 5 min; at least 1 s.
          */
         @WithDefault("5m")
+        @WithConverter(Bounds.Interval.class)
         Duration auditInterval();
     }
 
@@ -207,16 +225,20 @@ public interface AgentConfig {
          */
         Optional<java.util.List<String>> watch();
 
-        /** Mounts, pressure and disk/container I/O are sampled and published this often. Default 5 s. */
+        /**
+         * Mounts, pressure and disk/container I/O are sampled and published this often. Default 5 s; longer than
+         * {@code timeout}.
+         */
         @WithDefault("5s")
         Duration interval();
 
         /**
          * A {@code stat}/{@code statvfs} on a mount not answered within this makes it {@code hung}; no new call
          * is made on it until the stuck one returns. The same limit applies to the compose directories' audit
-         * ({@code mediawatch.compose.dirs}), which often live on NFS. Default 2 s.
+         * ({@code mediawatch.compose.dirs}), which often live on NFS. Default 2 s; at least 100 ms.
          */
         @WithDefault("2s")
+        @WithConverter(Bounds.Timeout.class)
         Duration timeout();
     }
 
@@ -225,16 +247,19 @@ public interface AgentConfig {
          * Which block devices of {@code /proc/diskstats} to report, a regular expression matching the whole
          * name (e.g. {@code sd[ab]|nvme0n1}). Default: whole disks (no partitions, loop, ram or zram devices).
          */
+        @WithConverter(Regex.class)
         Optional<String> disks();
     }
 
     interface Probes {
         /** Every catalogue service with a probe is asked this often. Default 30 s. */
         @WithDefault("30s")
+        @WithConverter(PositiveDuration.class)
         Duration interval();
 
         /** A probe not answered (headers received) within this is down with "timeout". Default 2 s. */
         @WithDefault("2s")
+        @WithConverter(PositiveDuration.class)
         Duration timeout();
 
         /** Where the services' published ports are reached from the agent. Default {@code 127.0.0.1}. */
@@ -245,10 +270,12 @@ public interface AgentConfig {
     interface RestartLoop {
         /** A container restarted at least this many times within {@code window} is in a restart loop. Default 3. */
         @WithDefault("3")
+        @WithConverter(PositiveInt.class)
         int restarts();
 
         /** See {@code restarts}. Default 5 min. */
         @WithDefault("5m")
+        @WithConverter(PositiveDuration.class)
         Duration window();
     }
 
@@ -258,6 +285,7 @@ public interface AgentConfig {
          * oldest are dropped and counted ({@code mediawatch_agent_events_dropped_total}). Default 1000.
          */
         @WithDefault("1000")
+        @WithConverter(PositiveInt.class)
         int bufferSize();
     }
 
@@ -268,6 +296,7 @@ public interface AgentConfig {
 
         /** The broker's port. Default {@code 1883}. */
         @WithDefault("1883")
+        @WithConverter(Port.class)
         int port();
 
         /** The user name, when the broker wants one. */
@@ -314,15 +343,17 @@ public interface AgentConfig {
          * as unreachable (the events stream, once open, has no limit). Default 10 s.
          */
         @WithDefault("10s")
+        @WithConverter(PositiveDuration.class)
         Duration timeout();
     }
 
     interface Publish {
         /**
          * The state is collected and republished at least this often, and at once on every engine event.
-         * Default 30 s.
+         * Default 30 s; at least 1 s.
          */
         @WithDefault("30s")
+        @WithConverter(Bounds.Interval.class)
         Duration interval();
     }
 }

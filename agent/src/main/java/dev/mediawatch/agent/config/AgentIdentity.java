@@ -1,7 +1,5 @@
 package dev.mediawatch.agent.config;
 
-import java.util.regex.Pattern;
-
 import jakarta.inject.Singleton;
 
 import dev.mediawatch.contract.HostId;
@@ -9,13 +7,11 @@ import dev.mediawatch.contract.Topics;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Who this agent is on the wire: its host id, role, version and topics. Built once from the configuration;
- * a bad value stops startup with the key's name and the problem.
+ * Who this agent is on the wire: its host id, role, version and topics. Built once from the configuration, whose
+ * mapping ({@link AgentConfig}) has checked every value.
  */
 @Singleton
 public class AgentIdentity {
-
-    private static final Pattern ROLE = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?");
 
     private final HostId host;
     private final String role;
@@ -26,31 +22,10 @@ public class AgentIdentity {
     public AgentIdentity(AgentConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.host = config.hostId();
-        if (!ROLE.matcher(config.role()).matches()) {
-            throw new IllegalArgumentException("mediawatch.role: '" + dev.mediawatch.contract.Text.printable(config.role(), 40)
-                    + "' is not a role; use a slug such as download or streaming");
-        }
         this.role = config.role();
-        try {
-            this.topics = Topics.withPrefix(config.topicPrefix());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mediawatch.topic-prefix: " + e.getMessage(), e);
-        }
-        if (config.publish().interval().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("mediawatch.publish.interval: " + config.publish().interval()
-                    + " is too short; use at least 1s");
-        }
+        this.topics = Topics.withPrefix(config.topicPrefix());
         this.version = version;
-        this.address = config.address().map(AgentIdentity::checkAddress).orElseGet(() -> HostAddress.detect().orElse(null));
-    }
-
-    private static String checkAddress(String configured) {
-        String a = configured.strip();
-        if (a.isEmpty() || a.length() > 253 || !a.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException("mediawatch.address: '" + dev.mediawatch.contract.Text.printable(configured, 60)
-                    + "' is not an address; use an IP address or a host name, without spaces");
-        }
-        return a;
+        this.address = config.address().orElseGet(() -> HostAddress.detect().orElse(null));
     }
 
     public HostId host() {

@@ -20,8 +20,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * <li>{@code mediawatch.host-id} defaults to the machine's host name, lower-cased;</li>
  * <li>{@code mediawatch.docker.host} defaults to {@code DOCKER_HOST}, then the usual socket.</li>
  * </ul>
- * The source has a low ordinal, so anything the user sets wins. Invalid values are left for
- * {@link AgentIdentity} to report with the key's name.
+ * The source has a low ordinal, so anything the user sets wins. Invalid values are left for the converters of
+ * {@link AgentConfig} to report with the key's name.
  */
 public class DerivedConfigFactory implements ConfigSourceFactory {
 
@@ -42,7 +42,7 @@ public class DerivedConfigFactory implements ConfigSourceFactory {
             String env = System.getenv("DOCKER_HOST");
             derived.put(DOCKER_HOST, env == null || env.isBlank() ? "unix:///var/run/docker.sock" : env);
         }
-        // Otherwise the config mapping and AgentIdentity fail startup naming the key and the problem.
+        // Otherwise the config mapping fails startup naming the key and the problem.
         return List.of(new PropertiesConfigSource(derived, "mediawatch-derived", 50));
     }
 

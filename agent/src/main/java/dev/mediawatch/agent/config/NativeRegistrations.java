@@ -7,7 +7,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * contract's payload records. The engine's JSON is read as trees ({@code dev.mediawatch.agent.engine}), which
  * needs no registration. {@code NativeRegistrationsTest} fails when a contract record or enum is missing here, or
  * when the engine package gains a class Jackson would bind (no native toolchain runs on the build machines to find
- * out otherwise). Nested classes are registered with their owner ({@code ignoreNested = false}).
+ * out otherwise). Nested classes are registered with their owner ({@code ignoreNested = false}). The configuration's
+ * converters ({@code @WithConverter} in {@link AgentConfig}) are not listed: Quarkus registers every converter a
+ * mapping declares.
  */
 @RegisterForReflection(targets = {
         dev.mediawatch.contract.HostState.class,

@@ -84,20 +84,7 @@ public class HostWatch {
         this.containers = containers;
         this.registry = registry;
         this.specs = specs(config.mounts().watch(), identity.role());
-        try {
-            this.disks = DeviceFilter.of(config.io().disks());
-        } catch (java.util.regex.PatternSyntaxException e) {
-            throw new IllegalArgumentException("mediawatch.io.disks: not a regular expression: "
-                    + e.getDescription() + " near index " + e.getIndex(), e);
-        }
-        Duration timeout = config.mounts().timeout();
-        if (timeout.compareTo(Duration.ofMillis(100)) < 0) {
-            throw new IllegalArgumentException("mediawatch.mounts.timeout: " + timeout + " is too short; use at least 100ms");
-        }
-        if (config.mounts().interval().compareTo(timeout) <= 0) {
-            throw new IllegalArgumentException("mediawatch.mounts.interval: " + config.mounts().interval()
-                    + " must be longer than mediawatch.mounts.timeout (" + timeout + ")");
-        }
+        this.disks = DeviceFilter.of(config.io().disks());
     }
 
     /** The configured mounts, or the role's default (the split plan) when none are configured. */

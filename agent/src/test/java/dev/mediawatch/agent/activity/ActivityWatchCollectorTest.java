@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.mediawatch.agent.TestHttp;
+import dev.mediawatch.agent.config.AgentConfig;
+import dev.mediawatch.agent.config.TestConfig;
 import dev.mediawatch.catalogue.CatalogueService;
 import dev.mediawatch.catalogue.ExpectedState;
 import dev.mediawatch.contract.ContainerHealth;
@@ -175,47 +177,9 @@ class ActivityWatchCollectorTest {
     }
 
     @Test
-    void stallSettings_theDefaultsAtTheDefaultInterval_areTaken() {
-        PlaybackTracker.Settings s = ActivityWatch.stallSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 0.5,
-                Duration.ofSeconds(30));
-        assertThat(s).isEqualTo(PlaybackTracker.Settings.DEFAULTS);
-    }
-
-    @Test
-    void stallSpan_shorterThanTwoPollsOrTenSeconds_stopsStartupNamingTheKey() {
-        // 20 s is fine at a 5 s interval, not at 15 s: a span must see at least two polls.
-        assertThatThrownBy(() -> ActivityWatch.stallSettings(Duration.ofSeconds(15), Duration.ofSeconds(20), 0.5,
-                Duration.ofSeconds(30)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("mediawatch.activity.stall.span: 20s is too short; use at least 30s (twice "
-                        + "mediawatch.activity.interval, 15s, and at least 10s)");
-        // At a 1 s interval two polls are 2 s: the 10 s floor holds (a player posts about every 10 s).
-        assertThatThrownBy(() -> ActivityWatch.stallSettings(Duration.ofSeconds(1), Duration.ofSeconds(8), 0.5,
-                Duration.ofSeconds(30)))
-                .hasMessageStartingWith("mediawatch.activity.stall.span: 8s is too short; use at least 10s");
-        assertThat(ActivityWatch.stallSettings(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5,
-                Duration.ofSeconds(30)).span()).isEqualTo(Duration.ofSeconds(10));
-    }
-
-    @Test
-    void stallMinAdvance_outsideZeroToOne_stopsStartupNamingTheKey() {
-        for (double bad : new double[] { 0.0, 1.0, -0.5, 1.5, Double.NaN }) {
-            assertThatThrownBy(() -> ActivityWatch.stallSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), bad,
-                    Duration.ofSeconds(30)))
-                    .as("min-advance %s", bad)
-                    .hasMessageStartingWith("mediawatch.activity.stall.min-advance: " + bad + " is not a share");
-        }
-        assertThat(ActivityWatch.stallSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 0.99,
-                Duration.ofSeconds(30)).minAdvance()).isEqualTo(0.99);
-    }
-
-    @Test
-    void stallSilentAfter_notLongerThanTheInterval_stopsStartupNamingTheKey() {
-        assertThatThrownBy(() -> ActivityWatch.stallSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 0.5,
-                Duration.ofSeconds(5)))
-                .hasMessage("mediawatch.activity.stall.silent-after: 5s must be longer than "
-                        + "mediawatch.activity.interval (5s)");
-        assertThat(ActivityWatch.stallSettings(Duration.ofSeconds(5), Duration.ofSeconds(20), 0.5,
-                Duration.ofMillis(5500)).silentAfter()).isEqualTo(Duration.ofMillis(5500));
+    void stallSettings_theConfigurationDefaults_areTheTrackersDefaults() {
+        AgentConfig.Stall s = TestConfig.agent(java.util.Map.of()).activity().stall();
+        assertThat(new PlaybackTracker.Settings(s.span(), s.minAdvance(), s.silentAfter()))
+                .isEqualTo(PlaybackTracker.Settings.DEFAULTS);
     }
 }

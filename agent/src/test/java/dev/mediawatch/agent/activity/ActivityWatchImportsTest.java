@@ -1,7 +1,6 @@
 package dev.mediawatch.agent.activity;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -310,17 +309,5 @@ class ActivityWatchImportsTest {
         clock.advance(POLL);
         collector.collect();
         assertThat(count("/System/Info/Public")).isEqualTo(2);
-    }
-
-    @Test
-    void anImportsIntervalShorterThanTheActivityInterval_stopsStartupNamingTheKey() {
-        assertThatThrownBy(() -> ActivityWatch.importsInterval(Duration.ofSeconds(5), Duration.ofSeconds(2)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("mediawatch.activity.imports.interval: 2s is shorter than mediawatch.activity.interval "
-                        + "(5s); use at least that");
-        assertThat(ActivityWatch.importsInterval(Duration.ofSeconds(5), Duration.ofSeconds(5)))
-                .isEqualTo(Duration.ofSeconds(5));
-        assertThat(ActivityWatch.importsInterval(Duration.ofSeconds(5), Duration.ofMinutes(5)))
-                .isEqualTo(Duration.ofMinutes(5));
     }
 }

@@ -81,15 +81,7 @@ public class AcceptanceService {
     public AcceptanceService(AggregatorConfig config, StatusService status, ContentionService contention,
             ServiceCatalogue catalogue) {
         AggregatorConfig.Acceptance a = config.acceptance();
-        try {
-            this.acceptance = new Acceptance(new Acceptance.Settings(a.soak(), a.minOverlap()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mediawatch.acceptance: " + e.getMessage(), e);
-        }
-        if (a.tunnelTimeout().isNegative() || a.tunnelTimeout().isZero() || a.tunnelInterval().compareTo(a.tunnelTimeout()) <= 0) {
-            throw new IllegalArgumentException("mediawatch.acceptance.tunnel-interval must be longer than tunnel-timeout, "
-                    + "and the timeout positive");
-        }
+        this.acceptance = new Acceptance(new Acceptance.Settings(a.soak(), a.minOverlap()));
         this.status = status;
         this.contention = contention;
         this.catalogue = catalogue;

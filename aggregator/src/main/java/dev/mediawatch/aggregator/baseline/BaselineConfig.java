@@ -22,6 +22,9 @@ import dev.mediawatch.contract.Text;
  */
 public record BaselineConfig(Duration learnAfter, int keepDays, Map<String, Learn> learn) {
 
+    /** The most days of calm kept per host and signal. */
+    public static final int MAX_KEEP_DAYS = 90;
+
     /**
      * How one signal's thresholds are made from its calm p99.
      *
@@ -41,8 +44,8 @@ public record BaselineConfig(Duration learnAfter, int keepDays, Map<String, Lear
         if (learnAfter.isNegative() || learnAfter.isZero()) {
             throw new IllegalArgumentException("learnAfter must be positive, got " + learnAfter);
         }
-        if (keepDays < 1 || keepDays > 90) {
-            throw new IllegalArgumentException("keepDays must be 1-90, got " + keepDays);
+        if (keepDays < 1 || keepDays > MAX_KEEP_DAYS) {
+            throw new IllegalArgumentException("keepDays must be 1-" + MAX_KEEP_DAYS + ", got " + keepDays);
         }
         learn = Map.copyOf(learn);
     }

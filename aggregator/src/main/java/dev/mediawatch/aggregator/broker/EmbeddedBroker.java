@@ -9,6 +9,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Destroyed;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -66,9 +67,11 @@ public class EmbeddedBroker {
     /**
      * After the MQTT connector has closed its clients (it does so on the same event at the default priority),
      * so the aggregator's own client does not try to reconnect to a broker that is gone. A singleton, not
-     * application-scoped, so it is still there when the application context has been destroyed.
+     * application-scoped, so it is still there when the application context has been destroyed. Only when it was
+     * built: a startup stopped by a bad configuration value builds no broker, and must not build one to stop it.
      */
-    void onStop(@Observes @Priority(5000) @Destroyed(ApplicationScoped.class) Object event) {
+    void onStop(@Observes(notifyObserver = Reception.IF_EXISTS) @Priority(5000) @Destroyed(ApplicationScoped.class)
+            Object event) {
         if (server != null) {
             server.stopServer();
             server = null;

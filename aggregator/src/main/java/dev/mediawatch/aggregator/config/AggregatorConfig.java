@@ -6,19 +6,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.mediawatch.runtime.config.HttpUrl;
+import dev.mediawatch.runtime.config.NonNegativeDuration;
+import dev.mediawatch.runtime.config.NonNegativeInt;
+import dev.mediawatch.runtime.config.Port;
+import dev.mediawatch.runtime.config.PositiveDuration;
+import dev.mediawatch.runtime.config.PositiveInt;
+import dev.mediawatch.runtime.config.PositiveLong;
+import dev.mediawatch.runtime.config.TopicPrefix;
+
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /**
  * The aggregator's configuration, every key under {@code mediawatch.}; each can be set by environment
  * variable the Quarkus way ({@code mediawatch.mqtt.host} is {@code MEDIAWATCH_MQTT_HOST}). The README's
  * configuration table lists the same keys.
+ *
+ * <p>Every single value is checked here, by the converter its key declares ({@code @WithConverter}): a bad one
+ * stops startup naming the key, the value and the problem, with every other bad one. What relates several values
+ * (an interval longer than its timeout) is checked by {@link AggregatorConfigCheck}.
  */
 @ConfigMapping(prefix = "mediawatch")
 public interface AggregatorConfig {
 
     /** The first level(s) of every topic. Default {@code mediawatch}. */
     @WithDefault("mediawatch")
+    @WithConverter(TopicPrefix.class)
     String topicPrefix();
 
     Mqtt mqtt();
@@ -64,6 +79,7 @@ public interface AggregatorConfig {
          * powered off; also the window the other criteria are judged over. Default 72 h.
          */
         @WithDefault("72h")
+        @WithConverter(Bounds.Soak.class)
         Duration soak();
 
         /**
@@ -71,6 +87,7 @@ public interface AggregatorConfig {
          * during active downloads" counts as shown. Default 1 h.
          */
         @WithDefault("1h")
+        @WithConverter(NonNegativeDuration.class)
         Duration minOverlap();
 
         /**
@@ -86,6 +103,7 @@ public interface AggregatorConfig {
 
         /** One public URL not answered within this fails. Default 10 s. */
         @WithDefault("10s")
+        @WithConverter(PositiveDuration.class)
         Duration tunnelTimeout();
 
         /** Where the criteria's memory (when the split went live, the soak, the overlap) is kept. */
@@ -97,6 +115,7 @@ public interface AggregatorConfig {
     interface Stutter {
         /** How often the detector decides, over the latest signals. Default 5 s (the agents' sample interval). */
         @WithDefault("5s")
+        @WithConverter(PositiveDuration.class)
         Duration window();
 
         /**
@@ -104,6 +123,7 @@ public interface AggregatorConfig {
          * "streaming stutter during downloads" is raised. Default 20 s.
          */
         @WithDefault("20s")
+        @WithConverter(PositiveDuration.class)
         Duration raiseAfter();
 
         /**
@@ -112,14 +132,17 @@ public interface AggregatorConfig {
          * Default 10 s.
          */
         @WithDefault("10s")
+        @WithConverter(PositiveDuration.class)
         Duration stallRaiseAfter();
 
         /** Calm must hold this long before a raised alert clears. Default 60 s. */
         @WithDefault("60s")
+        @WithConverter(PositiveDuration.class)
         Duration clearAfter();
 
         /** An open alert whose signals are gone (an agent offline) is held this long, then cleared as "signals lost". Default 5 min. */
         @WithDefault("5m")
+        @WithConverter(PositiveDuration.class)
         Duration holdMissingFor();
 
         /** The shared media mount whose NFS statistics are read. Default {@code /mnt/media}. */
@@ -139,10 +162,12 @@ public interface AggregatorConfig {
          * nothing downloads, no stutter is raised and no stream stalls. Default 1 h.
          */
         @WithDefault("1h")
+        @WithConverter(PositiveDuration.class)
         Duration learnAfter();
 
         /** Days of calm kept per host and signal; older days are forgotten, so a NAS that changes is followed. Default 7. */
         @WithDefault("7")
+        @WithConverter(Bounds.LearnDays.class)
         int learnDays();
 
         /**
@@ -168,10 +193,12 @@ public interface AggregatorConfig {
 
         /** The recording is rotated (to {@code <file>.1}, ...) when it grows beyond this. Default 67108864 (64 MiB). */
         @WithDefault("67108864")
+        @WithConverter(Bounds.RecordingBytes.class)
         long maxBytes();
 
         /** Rotated files kept besides the current one. Default 2. */
         @WithDefault("2")
+        @WithConverter(NonNegativeInt.class)
         int keep();
     }
 
@@ -182,14 +209,17 @@ public interface AggregatorConfig {
 
         /** Incidents cleared longer ago than this are dropped. Default 30 days. */
         @WithDefault("30d")
+        @WithConverter(PositiveDuration.class)
         Duration retention();
 
         /** The most incidents kept; the oldest go first. Default 10000. */
         @WithDefault("10000")
+        @WithConverter(PositiveInt.class)
         int maxIncidents();
 
         /** The journal is compacted when it grows past this. Default 16777216 (16 MiB). */
         @WithDefault("16777216")
+        @WithConverter(PositiveLong.class)
         long maxFileBytes();
     }
 
@@ -204,17 +234,21 @@ public interface AggregatorConfig {
 
         /** Each delivery attempt's time limit. Default 10 s. */
         @WithDefault("10s")
+        @WithConverter(PositiveDuration.class)
         Duration timeout();
 
         /** Attempts per delivery (connection errors, timeouts, 5xx and 429 are retried). Default 5. */
         @WithDefault("5")
+        @WithConverter(PositiveInt.class)
         int maxAttempts();
 
         /** The first retry's delay, doubling after each. Default 2 s. */
         @WithDefault("2s")
+        @WithConverter(NonNegativeDuration.class)
         Duration backoff();
 
         interface Target {
+            @WithConverter(NotifyKind.class)
             String kind();
 
             java.net.URI url();
@@ -245,16 +279,19 @@ public interface AggregatorConfig {
 
         /** The lease: the agent restores by itself unless renewed within this. Default 90 s. */
         @WithDefault("90s")
+        @WithConverter(Bounds.Lease.class)
         Duration lease();
 
         /** How often the lease is renewed while the alert holds. Default 30 s (three renewals per lease). */
         @WithDefault("30s")
+        @WithConverter(PositiveDuration.class)
         Duration renewEvery();
     }
 
     interface Ingest {
         /** Payloads larger than this are refused ({@code too-large}). Default 524288 (512 KiB). */
         @WithDefault("524288")
+        @WithConverter(PositiveInt.class)
         int maxPayloadBytes();
 
         /**
@@ -262,14 +299,17 @@ public interface AggregatorConfig {
          * retained topic holds only its newest message. Beyond, a message is shed and counted. Default 32768.
          */
         @WithDefault("32768")
+        @WithConverter(Bounds.PendingTopics.class)
         int maxPendingTopics();
 
         /** Payload bytes waiting to be read, at most; beyond, a message is shed and counted. Default 33554432 (32 MiB). */
         @WithDefault("33554432")
+        @WithConverter(Bounds.PendingBytes.class)
         long maxPendingBytes();
 
         /** Events waiting per host, at most; beyond, that host's oldest waiting event is shed. Default 256. */
         @WithDefault("256")
+        @WithConverter(PositiveInt.class)
         int eventsPerHost();
     }
 
@@ -289,6 +329,7 @@ public interface AggregatorConfig {
 
         /** The most discovery configs held for the audit; further ones are refused. Default 10000. */
         @WithDefault("10000")
+        @WithConverter(PositiveInt.class)
         int maxConfigs();
 
         /**
@@ -306,6 +347,7 @@ public interface AggregatorConfig {
 
         /** The most random delay before re-announcing after a birth message, so many publishers do not burst at once. Default 3 s. */
         @WithDefault("3s")
+        @WithConverter(NonNegativeDuration.class)
         Duration birthDelay();
 
         /**
@@ -313,6 +355,7 @@ public interface AggregatorConfig {
          * long. The aggregator republishes every state at a third of it. Default 300 s.
          */
         @WithDefault("300s")
+        @WithConverter(Bounds.ExpireAfter.class)
         Duration expireAfter();
 
         /**
@@ -323,6 +366,7 @@ public interface AggregatorConfig {
         Optional<String> nodeId();
 
         /** The devices' {@code configuration_url}, the aggregator's status page as Home Assistant users reach it. Default {@code http://<this host's name>:<http port>/}. */
+        @WithConverter(HttpUrl.class)
         Optional<String> configurationUrl();
     }
 
@@ -340,6 +384,7 @@ public interface AggregatorConfig {
     interface Refresh {
         /** How long {@code POST /api/refresh} waits for the agents' answers. Default 10 s. */
         @WithDefault("10s")
+        @WithConverter(PositiveDuration.class)
         Duration timeout();
     }
 
@@ -352,6 +397,7 @@ public interface AggregatorConfig {
 
         /** The broker's port; also the embedded broker's port. Default {@code 1883}. */
         @WithDefault("1883")
+        @WithConverter(Port.class)
         int port();
 
         /** The user name, when the broker wants one. */
@@ -386,10 +432,12 @@ public interface AggregatorConfig {
          * the rest wait, in order, in the send queue. Default 32.
          */
         @WithDefault("32")
+        @WithConverter(Bounds.MaxInFlight.class)
         int maxInFlight();
 
         /** Messages waiting in the send queue, at most; beyond, a publish fails at once and is counted. Default 50000. */
         @WithDefault("50000")
+        @WithConverter(PositiveInt.class)
         int sendQueue();
     }
 
@@ -410,10 +458,12 @@ public interface AggregatorConfig {
     interface Status {
         /** A host whose last state is older than this is {@code stale}. Default 90 s (three publish intervals). */
         @WithDefault("90s")
+        @WithConverter(PositiveDuration.class)
         Duration staleAfter();
 
         /** A host heard nothing from for this long is {@code down}, whatever its availability says. Default 5 min. */
         @WithDefault("5m")
+        @WithConverter(PositiveDuration.class)
         Duration downAfter();
 
         /**
@@ -421,10 +471,12 @@ public interface AggregatorConfig {
          * hostile publisher cannot grow the table. Default 64.
          */
         @WithDefault("64")
+        @WithConverter(PositiveInt.class)
         int maxHosts();
 
         /** How many recent events {@code GET /api/events} keeps. Default 200. */
         @WithDefault("200")
+        @WithConverter(PositiveInt.class)
         int recentEvents();
 
         /**
@@ -443,6 +495,7 @@ public interface AggregatorConfig {
          * {@code truncated}. Default 524288 (512 KiB, what readers accept).
          */
         @WithDefault("524288")
+        @WithConverter(PositiveInt.class)
         int maxPublishBytes();
     }
 }

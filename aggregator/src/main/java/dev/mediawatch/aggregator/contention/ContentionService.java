@@ -115,9 +115,6 @@ public class ContentionService {
         closeLeftOpen(clock.instant());
         List<NotifyTarget> targets = new ArrayList<>();
         config.notifications().targets().forEach((name, t) -> {
-            if (!"webhook".equals(t.kind()) && !"ntfy".equals(t.kind())) {
-                throw new IllegalArgumentException("mediawatch.notify.targets." + name + ".kind must be webhook or ntfy");
-            }
             targets.add(new NotifyTarget(name, t.kind(), t.url(), dev.mediawatch.secrets.Secrets.resolve(
                     "mediawatch.notify.targets." + name + ".token", t.token(), t.tokenFile())));
         });

@@ -33,16 +33,11 @@ final class Mitigation {
     /** Home Assistant's switch: disarmed, nothing is throttled and whatever was is released. Enabled means armed. */
     private volatile boolean armed = true;
 
+    /**
+     * The lease is within {@link ThrottleRequest}'s bounds and {@code renewEvery} shorter than it, as the configuration
+     * mapping ({@code mediawatch.mitigation.*}) and {@code AggregatorConfigCheck} have checked.
+     */
     Mitigation(boolean enabled, DownloadLimits limits, boolean pausePostProcessing, Duration lease, Duration renewEvery) {
-        if (enabled && renewEvery.compareTo(lease) >= 0) {
-            throw new IllegalArgumentException("mediawatch.mitigation.renew-every (" + renewEvery
-                    + ") must be shorter than the lease (" + lease + "), or the limits lapse between renewals");
-        }
-        long seconds = lease.toSeconds();
-        if (enabled && (seconds < ThrottleRequest.MIN_LEASE_SECONDS || seconds > ThrottleRequest.MAX_LEASE_SECONDS)) {
-            throw new IllegalArgumentException("mediawatch.mitigation.lease must be " + ThrottleRequest.MIN_LEASE_SECONDS
-                    + " s to " + ThrottleRequest.MAX_LEASE_SECONDS + " s");
-        }
         this.enabled = enabled;
         this.limits = limits;
         this.pausePostProcessing = pausePostProcessing;

@@ -1,7 +1,6 @@
 package dev.mediawatch.aggregator.homeassistant;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -43,6 +42,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import dev.mediawatch.runtime.config.HttpUrl;
 import dev.mediawatch.runtime.mqtt.Inbox;
 
 /**
@@ -120,12 +120,8 @@ public class HomeAssistantPublisher {
         this.birthDelay = ha.birthDelay();
         this.birthTopic = ha.birthTopic().orElse(ha.discoveryPrefix() + "/status");
         Duration expire = ha.expireAfter();
-        if (expire.toSeconds() < 30) {
-            throw new IllegalArgumentException("mediawatch.homeassistant.expire-after must be at least 30 s, was " + expire);
-        }
         this.restateNanos = expire.dividedBy(3).toNanos();
-        String url = ha.configurationUrl().orElseGet(() -> "http://" + localName() + ":" + httpPort + "/status");
-        checkUrl(url);
+        String url = ha.configurationUrl().orElseGet(() -> defaultConfigurationUrl(localName(), httpPort));
         this.settings = new HaDiscovery.Settings(ha.discoveryPrefix(),
                 ha.nodeId().orElse(HaDiscovery.nodeIdOf(config.topicPrefix())), topics, version, url, expire,
                 config.mitigation().enabled());
@@ -371,15 +367,18 @@ public class HomeAssistantPublisher {
         }
     }
 
-    private static void checkUrl(String url) {
-        try {
-            URI uri = URI.create(url);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new IllegalArgumentException("not an http(s) URL with a host");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mediawatch.homeassistant.configuration-url '" + Text.printable(url, 120)
-                    + "' is not usable: " + e.getMessage());
+    /**
+     * The status page on this host, the devices' {@code configuration_url} when
+     * {@code mediawatch.homeassistant.configuration-url} is not set; null (no link in Home Assistant) when the host's
+     * name makes no URL, such as one with an underscore.
+     */
+    static String defaultConfigurationUrl(String hostName, int httpPort) {
+        String url = "http://" + hostName + ":" + httpPort + "/status";
+        if (HttpUrl.isHttpUrl(url)) {
+            return url;
         }
+        LOG.warnf("this host's name '%s' makes no URL for Home Assistant's configuration_url: its devices get no link; "
+                + "set mediawatch.homeassistant.configuration-url for one", Text.printable(hostName, 120));
+        return null;
     }
 }

@@ -39,31 +39,21 @@ public class MqttSetup {
         return new MqttSession(vertx, settings(config.mqtt(), config.topicPrefix()), meters);
     }
 
-    /** The aggregator's topics, under {@code mediawatch.topic-prefix}; a bad prefix stops startup naming the key. */
+    /** The aggregator's topics, under {@code mediawatch.topic-prefix} (checked by the configuration mapping). */
     @Produces
     @Singleton
     Topics topics(AggregatorConfig config) {
-        try {
-            return Topics.withPrefix(config.topicPrefix());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mediawatch.topic-prefix: " + e.getMessage(), e);
-        }
+        return Topics.withPrefix(config.topicPrefix());
     }
 
-    /** The settings, checked; a mistake stops startup naming the key. */
+    /**
+     * The session's settings from {@code mediawatch.mqtt.*}, whose values the configuration mapping and
+     * {@code AggregatorConfigCheck} have checked; the password file and the CA file are read here, and a problem with
+     * either stops startup naming the key.
+     */
     static MqttSettings settings(AggregatorConfig.Mqtt mqtt, String topicPrefix) {
         MqttConnectionSecurity security = MqttConnectionSecurity.resolve("mediawatch.mqtt", mqtt.password(),
                 mqtt.passwordFile(), mqtt.tls(), mqtt.caFile());
-        if (security.tls() && mqtt.host().isEmpty()) {
-            throw new IllegalArgumentException("mediawatch.mqtt.tls is true but mediawatch.mqtt.host is not set: the "
-                    + "embedded broker speaks plain MQTT on loopback only; set mediawatch.mqtt.host to a TLS broker");
-        }
-        if (mqtt.maxInFlight() < 1 || mqtt.maxInFlight() > 65_535) {
-            throw new IllegalArgumentException("mediawatch.mqtt.max-in-flight must be 1-65535, was " + mqtt.maxInFlight());
-        }
-        if (mqtt.sendQueue() < 1) {
-            throw new IllegalArgumentException("mediawatch.mqtt.send-queue must be at least 1, was " + mqtt.sendQueue());
-        }
         Topics topics = Topics.withPrefix(topicPrefix);
         return MqttSettings.of(mqtt.host().orElse("127.0.0.1"), mqtt.port(), mqtt.clientId(), mqtt.username(), security,
                 KEEP_ALIVE_SECONDS, mqtt.maxInFlight(), topics.aggregatorAvailability(), PRESENCE_INTERVAL)
@@ -79,10 +69,6 @@ public class MqttSetup {
     Inbox ingestInbox(AggregatorConfig config, Topics topics, HostRegistry registry, MqttSession session,
             MeterRegistry meters) {
         AggregatorConfig.Ingest ingest = config.ingest();
-        if (ingest.maxPendingTopics() < 8 || ingest.maxPendingBytes() < 1024 * 1024 || ingest.eventsPerHost() < 1) {
-            throw new IllegalArgumentException("mediawatch.ingest: max-pending-topics must be at least 8, "
-                    + "max-pending-bytes at least 1048576 and events-per-host at least 1");
-        }
         String hostPrefix = topics.prefix() + "/";
         String discoveryPrefix = config.homeassistant().discoveryPrefix() + "/";
         Inbox inbox = new Inbox("ingest", topic -> sourceOf(topic, hostPrefix, discoveryPrefix), source -> {

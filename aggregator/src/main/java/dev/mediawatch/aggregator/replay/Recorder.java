@@ -42,10 +42,14 @@ public final class Recorder implements AutoCloseable {
     private OutputStream out;
     private long size;
 
+    /**
+     * @param file     the recording; its directory is created when missing
+     * @param maxBytes the file is rotated beyond this: at least 4096, as the configuration mapping checks
+     *                 {@code mediawatch.recording.max-bytes}
+     * @param keep     rotated files kept besides the current one, 0 or more
+     * @param clock    the receive time of each line
+     */
     public Recorder(Path file, long maxBytes, int keep, Clock clock) {
-        if (maxBytes < 4096 || keep < 0) {
-            throw new IllegalArgumentException("mediawatch.recording: max-bytes must be at least 4096 and keep at least 0");
-        }
         this.file = file;
         this.maxBytes = maxBytes;
         this.keep = keep;

@@ -1,7 +1,6 @@
 package dev.mediawatch.aggregator.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,23 +40,6 @@ class MqttSetupTest {
         m.passwordFile = Optional.of(f);
         assertThat(MqttSetup.settings(m, "mediawatch").security().password()).contains("from-a-file");
         assertThat(MqttSetup.settings(m, "mediawatch").toString()).doesNotContain("from-a-file");
-    }
-
-    @Test
-    void tlsWithTheEmbeddedBroker_stopsStartup() {
-        Mqtt m = new Mqtt();
-        m.tls = true;
-        m.host = Optional.empty();
-        assertThatThrownBy(() -> MqttSetup.settings(m, "mediawatch")).hasMessageStartingWith(
-                "mediawatch.mqtt.tls is true but mediawatch.mqtt.host is not set");
-    }
-
-    @Test
-    void inFlightWindowOutOfRange_stopsStartup_namingTheKey() {
-        Mqtt m = new Mqtt();
-        m.maxInFlight = 0;
-        assertThatThrownBy(() -> MqttSetup.settings(m, "mediawatch"))
-                .hasMessage("mediawatch.mqtt.max-in-flight must be 1-65535, was 0");
     }
 
     @Test
