@@ -19,7 +19,7 @@
 #   --root DIR        install under DIR instead of / (or DESTDIR=DIR): packaging and tests. The user, file owners
 #                     and systemctl are then only printed; the unit is still verified (systemd-analyze verify)
 #   --no-systemctl    print the systemctl calls instead of making them (also MEDIAWATCH_INSTALL_NO_SYSTEMCTL=1)
-#   --no-aot          do not record the AOT cache (it is recorded when the agent's java is a JDK 25+)
+#   --no-aot          do not record the class cache (the AOT cache on a JDK 25+, an AppCDS archive on 17-24)
 #   --conf FILE       install FILE as /etc/mediawatch/agent.conf (the one there is kept as agent.conf.bak-<time>).
 #                     Without it a first install writes the example and does not start the agent until it is
 #                     edited (an unedited example would publish as download-stack)
@@ -118,7 +118,8 @@ describe_source() {
     jar=$(find "$src/app" -maxdepth 1 -name 'mediawatch-agent-*.jar' -print -quit 2>/dev/null || true)
     version=${jar##*/mediawatch-agent-}; version=${version%.jar}
     [ -n "$jar" ] || version=unknown
-    hash=$( (cd "$src" && find . -type f ! -name 'app.aot' ! -name 'app.aot.jdk' ! -name 'app.aot.config' -print \
+    hash=$( (cd "$src" && find . -type f ! -name 'app.aot' ! -name 'app.aot.jdk' ! -name 'app.aot.config' ! -name 'app-cds.jsa' \
+      ! -name 'app-cds.jsa.jdk' -print \
       | LC_ALL=C sort | while IFS= read -r f; do sha256sum "$f"; done; sha256sum <"$here/mediawatch-agent.sh") | sha)
   elif [ -f "$src" ] && [ -x "$src" ]; then
     form=native
@@ -246,7 +247,7 @@ stage_release() {
   mkdir -p "$tmp/bin" "$tmp/share"
   install -m 0755 "$here/mediawatch-agent.sh" "$tmp/bin/mediawatch-agent"
   if [ "$form" = jvm ]; then
-    # Times kept: an AOT cache checks its jars' modification times.
+    # Times kept: a class cache checks its jars' modification times.
     cp -a "$src" "$tmp/quarkus-app"
     rm -f "$tmp/quarkus-app/app.aot.config"
   else
@@ -266,25 +267,27 @@ EOF
   say "staged release $release_id ($form form, from $src)"
 }
 
-# The AOT cache for the JDK the agent runs on (JDK 25+, JVM form); any failure leaves the release without one.
+# The class cache for the JDK the agent runs on (JVM form): the AOT cache on a JDK 25+, an AppCDS archive on JDK
+# 17-24. Any failure leaves the release without one.
 record_aot() {
   local dir=$opt/releases/$release_id
   [ "$form" = jvm ] && [ "$aot" = 1 ] || return 0
-  local java major
+  local java major name
   read -r java major < <(agent_java)
-  if [ "${major:-0}" -lt 25 ]; then
-    say "no AOT cache: the agent's java ($java) is ${major}, a JDK 25+ has one (runs fine without)"
+  if [ "${major:-0}" -lt 17 ]; then
+    say "no class cache: the agent's java ($java) is ${major}; it needs 17+"
     return 0
   fi
+  if [ "$major" -ge 25 ]; then name=app.aot; else name=app-cds.jsa; fi
   local runtime
   runtime=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$(dirname "$(dirname "$(readlink -f "$java")")")/release" 2>/dev/null || true)
-  if [ -f "$dir/quarkus-app/app.aot.jdk" ] && [ -n "$runtime" ] && [ "$(cat "$dir/quarkus-app/app.aot.jdk")" = "$runtime" ]; then
-    say "AOT cache already recorded for $runtime"
+  if [ -f "$dir/quarkus-app/$name.jdk" ] && [ -n "$runtime" ] && [ "$(cat "$dir/quarkus-app/$name.jdk")" = "$runtime" ]; then
+    say "class cache $name already recorded for $runtime"
     return 0
   fi
   if ! MEDIAWATCH_JAVA=$java MEDIAWATCH_AGENT_HOME=$dir "$dir/bin/mediawatch-agent" aot-train; then
-    say "warning: the AOT cache could not be recorded; the agent runs without it"
-    rm -f "$dir/quarkus-app/app.aot" "$dir/quarkus-app/app.aot.jdk"
+    say "warning: the class cache could not be recorded; the agent runs without it"
+    rm -f "$dir/quarkus-app/$name" "$dir/quarkus-app/$name.jdk"
   fi
 }
 

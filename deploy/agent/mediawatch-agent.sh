@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The mediawatch agent's launcher: runs the JVM form (quarkus-app/) with small-footprint flags and, on a JDK 25+,
-# its AOT cache; or the native executable when that is what is installed. install.sh installs it as
+# The mediawatch agent's launcher: runs the JVM form (quarkus-app/) with small-footprint flags and its class cache
+# (the AOT cache on a JDK 25+, an AppCDS archive on JDK 17-24); or the native executable when that is what is
+# installed. install.sh installs it as
 # <release>/bin/mediawatch-agent; the systemd unit runs it as ExecStart (run) and ExecStartPost (ready).
 #
 #   mediawatch-agent [run]               exec the agent
@@ -9,8 +10,9 @@
 #                                        Not ready in time but answering HTTP (e.g. the broker is away):
 #                                        a warning and exit 0, as the agent keeps retrying and buffers its events;
 #                                        with --strict exit 1. Not answering at all: exit 1
-#   mediawatch-agent aot-train           record app.aot for the java in use (JVM form, JDK 25+): a start of the app
-#                                        with no broker, engine, mounts or state file of the host's (side-effect free)
+#   mediawatch-agent aot-train           record the class cache for the java in use (JVM form): app.aot on a JDK 25+,
+#                                        app-cds.jsa on JDK 17-24; a start of the app with no broker, engine, mounts
+#                                        or state file of the host's (side-effect free)
 #   mediawatch-agent command             print what `run` would exec, one argument per line
 #
 # Environment (the unit reads /etc/mediawatch/agent.conf: non-secret settings only), all optional:
@@ -19,7 +21,8 @@
 #   MEDIAWATCH_JAVA            java executable (default: $JAVA_HOME/bin/java, else java on the PATH)
 #   MEDIAWATCH_JVM_FLAGS       replaces the small-footprint flags (DEFAULT_JVM_FLAGS below)
 #   MEDIAWATCH_JAVA_OPTS       appended to them
-#   MEDIAWATCH_AOT             auto (default: app.aot when the java is 25+ and the cache was made by that JDK) | off
+#   MEDIAWATCH_AOT             auto (default: the class cache when it was made by this very JDK: app.aot on 25+,
+#                              app-cds.jsa on 17-24) | off
 #   MEDIAWATCH_NATIVE_OPTS     options of the native executable (e.g. -Xmx32m)
 #   MEDIAWATCH_INFISICAL_PATH  run under `infisical run --path=<this>` (secrets as environment variables), with
 #                              MEDIAWATCH_INFISICAL_ENV (--env), MEDIAWATCH_INFISICAL_PROJECT_ID (--projectId),
@@ -76,19 +79,31 @@ java_release() {
   echo "${major:-0} ${runtime:-unknown}"
 }
 
-# Whether app.aot is usable by this java: JDK 25+, and (when install.sh or aot-train stamped it) made by this
-# very JDK build. A Maven-built cache has no stamp: the JVM itself checks it and runs without it on a mismatch.
-aot_usable() {
+# The class cache a JDK of this major version uses: the AOT cache (25+) or a dynamic AppCDS archive (17-24).
+cache_name() {
+  if [ "${1:-0}" -ge 25 ]; then echo app.aot; else echo app-cds.jsa; fi
+}
+
+# The class cache usable by this java, into the variable cache ("" for none): made by this very JDK build. An AOT
+# cache may also come from the Maven build without a stamp (the JVM checks it and runs without it on a mismatch);
+# an AppCDS archive is only used with its stamp, as a JDK 17 would warn at every start about a foreign one.
+cache_usable() {
+  cache=
   [ "${MEDIAWATCH_AOT:-auto}" != off ] || return 1
-  [ -f "$app/app.aot" ] || return 1
-  local rel major runtime
+  local rel major runtime name
   rel=$(java_release)
   read -r major runtime <<<"$rel"
-  [ "${major:-0}" -ge 25 ] || return 1
-  if [ -f "$app/app.aot.jdk" ] && [ "$(cat "$app/app.aot.jdk")" != "$runtime" ]; then
-    log "app.aot was recorded by JDK $(cat "$app/app.aot.jdk"), this is $runtime: running without it (mediawatch-agent aot-train records a new one)"
+  name=$(cache_name "$major")
+  [ -f "$app/$name" ] || return 1
+  if [ -f "$app/$name.jdk" ]; then
+    if [ "$(cat "$app/$name.jdk")" != "$runtime" ]; then
+      log "$name was recorded by JDK $(cat "$app/$name.jdk"), this is $runtime: running without it (mediawatch-agent aot-train records a new one)"
+      return 1
+    fi
+  elif [ "$name" != app.aot ]; then
     return 1
   fi
+  cache=$name
 }
 
 map_credentials() {
@@ -140,8 +155,10 @@ build_command() {
   local flags=${MEDIAWATCH_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}
   # shellcheck disable=SC2206 # word splitting of the flags is intended
   cmd=("$(java_bin)" $flags ${MEDIAWATCH_JAVA_OPTS:-})
-  if aot_usable; then cmd+=(-XX:AOTCache=app.aot); fi
-  # From its own directory, as the AOT cache was recorded (class path quarkus-run.jar).
+  if cache_usable; then
+    if [ "$cache" = app.aot ]; then cmd+=(-XX:AOTCache=app.aot); else cmd+=(-XX:SharedArchiveFile=app-cds.jsa); fi
+  fi
+  # From its own directory, as the class cache was recorded (class path quarkus-run.jar).
   workdir=$app
   cmd+=(-jar quarkus-run.jar)
 }
@@ -198,30 +215,34 @@ ready() {
 }
 
 aot_train() {
-  local kind rel major runtime java tmp
+  local kind rel major runtime java tmp name record
   kind=$(form)
-  [ "$kind" = jvm ] || die "aot-train: the native form needs no AOT cache"
+  [ "$kind" = jvm ] || die "aot-train: the native form needs no class cache"
   rel=$(java_release)
   read -r major runtime <<<"$rel"
-  [ "${major:-0}" -ge 25 ] || die "aot-train: needs JDK 25+ ($(java_bin) is $runtime)"
+  [ "${major:-0}" -ge 17 ] || die "aot-train: needs JDK 17+ ($(java_bin) is $runtime)"
   java=$(java_bin)
+  name=$(cache_name "$major")
   tmp=$(mktemp -d)
   # shellcheck disable=SC2064 # expand now
   trap "rm -rf '$tmp'" EXIT
-  log "recording the AOT cache with $runtime (a start of the app without broker, engine or mounts; ~15 s)"
+  # JDK 25+: the AOT cache (classes loaded and linked, method profiles); JDK 17-24: a dynamic AppCDS archive on top
+  # of the JDK's own (the app's classes parsed once, mapped from the file instead of built in anonymous metaspace).
+  if [ "$name" = app.aot ]; then record=-XX:AOTCacheOutput="$tmp/$name"; else record=-XX:ArchiveClassesAtExit="$tmp/$name"; fi
+  log "recording the class cache $name with $runtime (a start of the app without broker, engine or mounts; ~15 s)"
   local flags=${MEDIAWATCH_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}
   # A clean environment: no secrets, no host config; a state file of its own so no real throttle is restored.
   # shellcheck disable=SC2086 # word splitting of the flags is intended
   (cd "$app" && env -i PATH=/usr/bin:/bin HOME="$tmp" MEDIAWATCH_HOST_ID=aot-training \
     MEDIAWATCH_MQTT_HOST=127.0.0.1 MEDIAWATCH_MQTT_PORT=1 MEDIAWATCH_DOCKER_HOST="unix://$tmp/none.sock" \
     MEDIAWATCH_THROTTLE_STATE_FILE="$tmp/throttle.json" MEDIAWATCH_MOUNTS_WATCH=none QUARKUS_HTTP_PORT=0 \
-    "$java" $flags -XX:AOTCacheOutput="$tmp/app.aot" -Dquarkus.appcds.generate=true -jar quarkus-run.jar \
+    "$java" $flags "$record" -Dquarkus.appcds.generate=true -jar quarkus-run.jar \
     >"$tmp/train.log" 2>&1) || { tail -20 "$tmp/train.log" >&2; die "aot-train failed"; }
-  [ -s "$tmp/app.aot" ] || { tail -20 "$tmp/train.log" >&2; die "aot-train: no cache was written"; }
-  mv -f "$tmp/app.aot" "$app/app.aot"
-  printf '%s\n' "$runtime" >"$app/app.aot.jdk"
-  chmod 0644 "$app/app.aot" "$app/app.aot.jdk"
-  log "AOT cache $app/app.aot ($(du -h "$app/app.aot" | cut -f1)) for $runtime"
+  [ -s "$tmp/$name" ] || { tail -20 "$tmp/train.log" >&2; die "aot-train: no cache was written"; }
+  mv -f "$tmp/$name" "$app/$name"
+  printf '%s\n' "$runtime" >"$app/$name.jdk"
+  chmod 0644 "$app/$name" "$app/$name.jdk"
+  log "class cache $app/$name ($(du -h "$app/$name" | cut -f1)) for $runtime"
 }
 
 case "${1:-run}" in
