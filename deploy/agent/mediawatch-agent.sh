@@ -231,13 +231,28 @@ aot_train() {
   if [ "$name" = app.aot ]; then record=-XX:AOTCacheOutput="$tmp/$name"; else record=-XX:ArchiveClassesAtExit="$tmp/$name"; fi
   log "recording the class cache $name with $runtime (a start of the app without broker, engine or mounts; ~15 s)"
   local flags=${MEDIAWATCH_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}
-  # A clean environment: no secrets, no host config; a state file of its own so no real throttle is restored.
+  # A clean environment: no secrets, no host config; a state file of its own so no real throttle is restored. The app
+  # starts, runs its first rounds (no broker, no engine: their retry paths), and is stopped the way systemd stops
+  # it; the JVM writes the cache as it exits.
   # shellcheck disable=SC2086 # word splitting of the flags is intended
-  (cd "$app" && env -i PATH=/usr/bin:/bin HOME="$tmp" MEDIAWATCH_HOST_ID=aot-training \
+  (cd "$app" && exec env -i PATH=/usr/bin:/bin HOME="$tmp" MEDIAWATCH_HOST_ID=aot-training \
     MEDIAWATCH_MQTT_HOST=127.0.0.1 MEDIAWATCH_MQTT_PORT=1 MEDIAWATCH_DOCKER_HOST="unix://$tmp/none.sock" \
     MEDIAWATCH_THROTTLE_STATE_FILE="$tmp/throttle.json" MEDIAWATCH_MOUNTS_WATCH=none QUARKUS_HTTP_PORT=0 \
-    "$java" $flags "$record" -Dquarkus.appcds.generate=true -jar quarkus-run.jar \
-    >"$tmp/train.log" 2>&1) || { tail -20 "$tmp/train.log" >&2; die "aot-train failed"; }
+    "$java" $flags "$record" -jar quarkus-run.jar >"$tmp/train.log" 2>&1) &
+  local pid=$! waited=0
+  until grep -q ' started in ' "$tmp/train.log" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null || [ "$waited" -ge 600 ]; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+      tail -20 "$tmp/train.log" >&2
+      die "aot-train: the app did not start"
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  sleep 6
+  kill -TERM "$pid"
+  wait "$pid" || true
   [ -s "$tmp/$name" ] || { tail -20 "$tmp/train.log" >&2; die "aot-train: no cache was written"; }
   mv -f "$tmp/$name" "$app/$name"
   printf '%s\n' "$runtime" >"$app/$name.jdk"

@@ -49,7 +49,6 @@ public final class ProbeRunner implements AutoCloseable {
     private final Listener listener;
     private final Function<String, Optional<String>> apiKeys;
     private final HttpClient http;
-    private final Executor listenerThreads;
     private final Map<String, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
     private final Map<String, ServiceProbe> last = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -74,7 +73,6 @@ public final class ProbeRunner implements AutoCloseable {
         this.apiKeys = apiKeys;
         this.listener = listener;
         this.http = http;
-        this.listenerThreads = http.executor().orElse(null);
     }
 
     private static String hostForUri(String host) {
@@ -110,10 +108,12 @@ public final class ProbeRunner implements AutoCloseable {
                     busy.set(false);
                 }
             };
-            if (listenerThreads == null) {
+            // On the client's own threads, asked here rather than at construction: the client may be made on first use.
+            Optional<Executor> listenerThreads = http.executor();
+            if (listenerThreads.isEmpty()) {
                 probe.whenComplete(done);
             } else {
-                probe.whenCompleteAsync(done, listenerThreads);
+                probe.whenCompleteAsync(done, listenerThreads.get());
             }
         } catch (RuntimeException e) {
             busy.set(false);
