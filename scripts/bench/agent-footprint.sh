@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The agent's start time and memory in the forms deploy/agent ships (deploy issue's benchmark):
+# The agent's start time and memory in the forms deploy/agent ships:
 #   default     JDK 17, the fast-jar, `java -jar` with no flags
 #   tuned       JDK 17, the fast-jar, through the launcher (deploy/agent/mediawatch-agent.sh: small-footprint flags)
 #   tuned-25    JDK 25, the AOT-layout jar (-Paot), through the launcher with MEDIAWATCH_AOT=off: the control,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The agent's footprint over time, and the load it puts on the engine (issue 3's benchmark):
+# The agent's footprint over time, and the load it puts on the engine :
 # N containers on the test dockerd; first M minutes without the agent (baseline of dockerd + containerd),
 # then M minutes with the agent (small-footprint JVM flags, publish interval 10 s). Reports the agent's CPU
 # (share of one core) and RSS (start, end, peak), and the extra CPU and memory of dockerd + containerd over

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The aggregator under fleet load (status issue's benchmark): N simulated agents with C containers each publish
+# The aggregator under fleet load: N simulated agents with C containers each publish
 # their state every 10 s (spread evenly over the 10 s, QoS 1, retained) plus an event flood of E events/s, to the
 # real Mosquitto of scripts/services.sh, while GET /api/status is asked at a fixed 200 requests/s, open loop.
 # Targets: ingest keeps up (the aggregator's processed rate is at least 80% of what a mosquitto_sub on the same
