@@ -72,6 +72,8 @@ public class ContainerCollector implements AutoCloseable {
     private final java.util.function.Supplier<List<dev.mediawatch.contract.ServiceProbe>> probes;
     private final String address;
     private final java.util.function.Supplier<EnvAudit> envAudit;
+    /** Set by {@link #close()}: from then on a collection hands nothing on. */
+    private volatile boolean closed;
 
     /**
      * @param address  the host's address for every state, or null
@@ -180,6 +182,9 @@ public class ContainerCollector implements AutoCloseable {
     }
 
     private void collect() {
+        if (closed) {
+            return;
+        }
         pending.set(false);
         // The id first: a state carrying one is always published (its asker waits for it).
         String requestId = requestPending.getAndSet(null);
@@ -195,6 +200,10 @@ public class ContainerCollector implements AutoCloseable {
             containers = snapshot.containers();
             pids = snapshot.pids();
         } catch (IOException | RuntimeException e) {
+            if (closed) {
+                // Interrupted by the stop: not the engine's fault, and nothing may be handed on any more.
+                return;
+            }
             String why = EngineError.describe(e);
             Instant since = previous != null && !previous.engine().reachable() ? previous.engine().since() : now;
             EngineState before = previous == null ? null : previous.engine();
@@ -222,6 +231,9 @@ public class ContainerCollector implements AutoCloseable {
         containers = joined.containers();
         HostState state = HostState.of(host, role, agentVersion, now, engineState, containers, joined.missing(),
                 joined.summary(), probes.get()).with(address, null, envAudit.get());
+        if (closed) {
+            return;
+        }
         last = state;
         lastByName = containers.stream().collect(Collectors.toUnmodifiableMap(ContainerState::name, c -> c, (a, b) -> a));
         try {
@@ -253,8 +265,18 @@ public class ContainerCollector implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the collector: a collection under way is interrupted and hands nothing on; waits a moment for it, so
+     * nothing of the agent's is used by this thread once the agent stops.
+     */
     @Override
     public void close() {
+        closed = true;
         worker.shutdownNow();
+        try {
+            worker.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

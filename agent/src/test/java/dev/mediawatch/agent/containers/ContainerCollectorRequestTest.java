@@ -111,6 +111,20 @@ class ContainerCollectorRequestTest {
     }
 
     @Test
+    void closedDuringACollection_handsNothingOn_andReturnsOnceTheCollectionHasEnded() throws InterruptedException {
+        engine.gate = new CountDownLatch(1);
+        collector.request(true, "at-stop");
+        assertThat(engine.entered.await(5, TimeUnit.SECONDS)).isTrue();
+        // The stop interrupts the held engine call; the collection ends without publishing anything, as the agent's
+        // beans may already be gone by then.
+        collector.close();
+        assertThat(published).isEmpty();
+        collector.request(true);
+        assertThat(published).isEmpty();
+        assertThat(engine.calls).hasSize(1);
+    }
+
+    @Test
     void anEngineEvent_isLookedAtAgain_onceTheEnginesListHasCaughtUpWithIt() {
         // Docker's list can still say "running" right after its "die" event: one look now, one a moment later.
         collector.requestAfterEvent();
