@@ -93,7 +93,8 @@ public final class StutterBench {
                     "MEDIAWATCH_MQTT_PORT", Integer.toString(TestServices.mosquittoPort()), "MEDIAWATCH_TOPIC_PREFIX", PREFIX,
                     "MEDIAWATCH_CATALOGUE", catalogue.toString(),
                     "MEDIAWATCH_STUTTER_BASELINES_FILE", work.resolve("baselines.json").toString(),
-                    "MEDIAWATCH_STUTTER_LEARN_AFTER", "60s"));
+                    "MEDIAWATCH_STUTTER_LEARN_AFTER", "60s",
+                    "MEDIAWATCH_RECORDING_FILE", work.resolve("recording.jsonl").toString()));
             AppProcess aggregator = AppProcess.start("aggregator", AppProcess.app("aggregator"), work, Ports.free(), env);
             closing.add(aggregator);
             long learnStart = System.nanoTime();

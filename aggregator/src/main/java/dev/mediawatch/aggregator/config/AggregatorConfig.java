@@ -135,6 +135,16 @@ public interface AggregatorConfig {
         @WithConverter(PositiveDuration.class)
         Duration stallRaiseAfter();
 
+        /**
+         * A condition holds over one of these times when it holds in the newest window and in at least this share of
+         * the windows that span the time: at 0.75, contention in 4 of the 5 windows of 20 s raises, so one window
+         * whose reads went through between slow ones does not start the wait over. 1 asks for every window.
+         * Default 0.75.
+         */
+        @WithDefault("0.75")
+        @WithConverter(dev.mediawatch.runtime.config.Share.class)
+        double holdShare();
+
         /** Calm must hold this long before a raised alert clears. Default 60 s. */
         @WithDefault("60s")
         @WithConverter(PositiveDuration.class)

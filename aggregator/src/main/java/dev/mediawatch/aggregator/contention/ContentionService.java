@@ -92,10 +92,14 @@ public class ContentionService {
     private Incident lastClosed;
 
     private final jakarta.enterprise.event.Event<DetectorWindow> windows;
+    /** Where the window reads the hosts, between two messages, as the recording has it. */
+    private final dev.mediawatch.aggregator.ingest.Ingest ingest;
 
     public ContentionService(StatusService status, HostRegistry registry, Topics topics, MqttSession publisher,
-            AggregatorConfig config, MeterRegistry meters, jakarta.enterprise.event.Event<DetectorWindow> windows) {
+            AggregatorConfig config, MeterRegistry meters, jakarta.enterprise.event.Event<DetectorWindow> windows,
+            dev.mediawatch.aggregator.ingest.Ingest ingest) {
         this.windows = windows;
+        this.ingest = ingest;
         this.status = status;
         this.registry = registry;
         this.topics = topics;
@@ -238,7 +242,7 @@ public class ContentionService {
     }
 
     void window(Instant now) {
-        List<HostRecord> records = List.copyOf(registry.hosts());
+        List<HostRecord> records = ingest.window(now, () -> List.copyOf(registry.hosts()));
         Decision step = run.step(now, records);
         Map<HostId, String> sides = DetectorRun.sides(records);
         Decision d = sides.isEmpty() ? step : step.withContention(step.contention()
@@ -273,7 +277,7 @@ public class ContentionService {
             return "defaults (no learnable signal)";
         }
         if (p.reported() == 0) {
-            return "defaults: no learnable signal reported yet";
+            return "defaults: learning from calm begins once the hosts have been online a minute";
         }
         String unreported = p.unreported() == 0 ? "" : "; " + p.unreported() + " never reported (defaults)";
         if (!p.learning()) {

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.mediawatch.aggregator.baseline.Baselines;
 import dev.mediawatch.aggregator.hosts.HostRecord;
@@ -58,15 +60,37 @@ public final class DetectorRun {
         return detector.config();
     }
 
+    /**
+     * A host online for less than this is settling: what it reports is not learned from. An agent's first samples
+     * carry its own start (a JVM reading its classes: 100 reads at 13 ms where the disk's calm is 0.3 ms), and so do
+     * the aggregator's first windows where it shares the disk; one of those in the calm p99 would set a threshold no
+     * contention crosses.
+     */
+    public static final Duration SETTLE = Duration.ofMinutes(1);
+
     /** Decides the window at {@code now} over the hosts, and learns from it if it was calm. */
     public Decision step(Instant now, Collection<HostRecord> records) {
-        return decide(now, samples(records));
+        Set<HostId> settling = new HashSet<>();
+        for (HostRecord r : records) {
+            if (r.availabilitySince() == null || Duration.between(r.availabilitySince(), now).compareTo(SETTLE) < 0) {
+                settling.add(r.host());
+            }
+        }
+        return decide(now, samples(records), settling);
     }
 
     /** The same over samples already made (generated traces). */
     public Decision decide(Instant now, List<HostSample> samples) {
+        return decide(now, samples, Set.of());
+    }
+
+    private Decision decide(Instant now, List<HostSample> samples, Set<HostId> settling) {
         Decision d = detector.decide(now, samples);
-        baselines.observe(now, window, d.contention().evidence().signals(), calm(d));
+        List<SignalValue> values = d.contention().evidence().signals();
+        if (!settling.isEmpty()) {
+            values = values.stream().filter(v -> !settling.contains(v.host())).toList();
+        }
+        baselines.observe(now, window, values, calm(d));
         return d;
     }
 

@@ -29,7 +29,7 @@ final class DetectorSettings {
     static DetectorConfig of(AggregatorConfig.Stutter c) {
         DetectorConfig.Builder b = DetectorConfig.defaults().toBuilder().window(c.window()).raiseAfter(c.raiseAfter())
                 .clearAfter(c.clearAfter()).holdMissingFor(c.holdMissingFor()).mediaPath(c.mediaPath())
-                .stallRaiseAfter(c.stallRaiseAfter());
+                .stallRaiseAfter(c.stallRaiseAfter()).holdShare(c.holdShare());
         for (String entry : c.thresholds().orElse(List.of())) {
             apply(b, entry.strip());
         }

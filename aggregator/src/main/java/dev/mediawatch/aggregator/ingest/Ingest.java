@@ -47,11 +47,16 @@ public final class Ingest {
 
     private final java.util.function.LongSupplier nanoTime;
     private volatile Accepted accepted;
+    private final Object order = new Object();
 
-    /** Told of every accepted snapshot (availability, state, mounts, io, activity): the recording of what feeds the detector. */
-    @FunctionalInterface
+    /**
+     * Told of every accepted snapshot (availability, state, mounts, io, activity), and of each detector window where
+     * it read the hosts: the recording of what feeds the detector.
+     */
     public interface Accepted {
         void accepted(String topic, Topics.Kind kind, byte[] payload);
+
+        void window(java.time.Instant at);
     }
 
     /** Sets the one listener of accepted snapshots (null: none). Called on the ingest worker: it must be quick. */
@@ -84,6 +89,21 @@ public final class Ingest {
                 .description("messages on the aggregator's own topics that the per-host filters also match").register(meters);
     }
 
+    /**
+     * What a detector window reads of the hosts ({@code read}), taken between two messages and marked in the recording
+     * at that place, so a replay decides the window on the same messages.
+     */
+    public <T> T window(java.time.Instant at, java.util.function.Supplier<T> read) {
+        synchronized (order) {
+            T t = read.get();
+            Accepted listener = accepted;
+            if (listener != null) {
+                listener.window(at);
+            }
+            return t;
+        }
+    }
+
     /** One message from an agent topic; never throws. */
     public void accept(String topic, byte[] payload) {
         Optional<Topics.Ref> ref = topics.parse(topic);
@@ -99,32 +119,36 @@ public final class Ingest {
         }
         Topics.Ref r = ref.get();
         try {
-            if ((payload == null || payload.length == 0) && r.kind() != Topics.Kind.EVENTS) {
-                registry.cleared(r.host(), r.kind());
-            } else {
-                switch (r.kind()) {
-                    case AVAILABILITY -> {
-                        if (payload.length > 16) {
-                            throw new PayloadRejected(RejectReason.MALFORMED, "availability is 'online' or 'offline', not "
-                                    + payload.length + " bytes");
+            // Applied and told to the recording in one step, so a window (below) sees a message exactly when the
+            // recording has it before the window's line.
+            synchronized (order) {
+                if ((payload == null || payload.length == 0) && r.kind() != Topics.Kind.EVENTS) {
+                    registry.cleared(r.host(), r.kind());
+                } else {
+                    switch (r.kind()) {
+                        case AVAILABILITY -> {
+                            if (payload.length > 16) {
+                                throw new PayloadRejected(RejectReason.MALFORMED, "availability is 'online' or 'offline', not "
+                                        + payload.length + " bytes");
+                            }
+                            Optional<Availability> a = Availability.parse(payload);
+                            if (a.isEmpty()) {
+                                throw new PayloadRejected(RejectReason.MALFORMED, "availability must be 'online' or 'offline'");
+                            }
+                            registry.availability(r.host(), a.get());
                         }
-                        Optional<Availability> a = Availability.parse(payload);
-                        if (a.isEmpty()) {
-                            throw new PayloadRejected(RejectReason.MALFORMED, "availability must be 'online' or 'offline'");
-                        }
-                        registry.availability(r.host(), a.get());
+                        case STATE -> registry.state(ContractJson.readState(payload, r.host(), maxBytes));
+                        case EVENTS -> registry.event(ContractJson.readEvent(payload, r.host(), maxBytes));
+                        case MOUNTS -> registry.mounts(ContractJson.readMounts(payload, r.host(), maxBytes));
+                        case IO -> registry.io(ContractJson.readIo(payload, r.host(), maxBytes));
+                        case ACTIVITY -> registry.activity(ContractJson.readActivity(payload, r.host(), maxBytes));
                     }
-                    case STATE -> registry.state(ContractJson.readState(payload, r.host(), maxBytes));
-                    case EVENTS -> registry.event(ContractJson.readEvent(payload, r.host(), maxBytes));
-                    case MOUNTS -> registry.mounts(ContractJson.readMounts(payload, r.host(), maxBytes));
-                    case IO -> registry.io(ContractJson.readIo(payload, r.host(), maxBytes));
-                    case ACTIVITY -> registry.activity(ContractJson.readActivity(payload, r.host(), maxBytes));
                 }
-            }
-            received.get(r.kind()).increment();
-            Accepted listener = accepted;
-            if (listener != null && r.kind() != Topics.Kind.EVENTS) {
-                listener.accepted(topic, r.kind(), payload);
+                received.get(r.kind()).increment();
+                Accepted listener = accepted;
+                if (listener != null && r.kind() != Topics.Kind.EVENTS) {
+                    listener.accepted(topic, r.kind(), payload);
+                }
             }
             changed.run();
         } catch (PayloadRejected e) {

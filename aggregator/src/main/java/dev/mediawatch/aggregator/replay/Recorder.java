@@ -25,9 +25,16 @@ import dev.mediawatch.contract.Topics;
  *
  * {@code at} is the aggregator's receive time (its clock when the message was read), {@code topic} as received, and
  * {@code payload} the contract payload as received: the JSON object itself, the availability word as a JSON string,
- * or {@code null} for an empty payload (a retained message deleted). Size-bounded: beyond {@code maxBytes} the file
+ * or {@code null} for an empty payload (a retained message deleted). Each detector window adds a line where it read the
+ * hosts, between the messages it saw and those it did not, so a replay decides each window on exactly what the live
+ * detector read:
+ *
+ * <pre>{"at":"2026-12-01T21:03:35.002Z","window":"2026-12-01T21:03:35Z"}</pre>
+ *
+ * Size-bounded: beyond {@code maxBytes} the file
  * is rotated to {@code <file>.1} (and {@code .1} to {@code .2}, ...), {@code keep} rotated files kept. A write that
- * fails is logged at a bounded rate and costs that line, never the ingest. Called on the ingest worker only.
+ * fails is logged at a bounded rate and costs that line, never the ingest. Called on the ingest worker and the
+ * detector's thread, in the order {@link dev.mediawatch.aggregator.ingest.Ingest} keeps.
  */
 public final class Recorder implements AutoCloseable {
 
@@ -62,8 +69,16 @@ public final class Recorder implements AutoCloseable {
 
     /** One accepted snapshot message. Never throws. */
     public synchronized void record(String topic, Topics.Kind kind, byte[] payload) {
+        write(line(clock.instant().toString(), topic, kind, payload));
+    }
+
+    /** The detector's window {@code at} read the hosts here. Never throws. */
+    public synchronized void window(java.time.Instant at) {
+        write(("{\"at\":\"" + clock.instant() + "\",\"window\":\"" + at + "\"}\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private void write(byte[] line) {
         try {
-            byte[] line = line(clock.instant().toString(), topic, kind, payload);
             if (out == null) {
                 open();
             }

@@ -14,7 +14,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Turns the recording on when {@code mediawatch.recording.file} is set: every accepted message that feeds the
- * detector goes to the {@link Recorder}, written on the ingest worker.
+ * detector goes to the {@link Recorder}, written on the ingest worker, and each detector window where it read the hosts.
  */
 @Singleton
 public class RecordingSetup {
@@ -28,7 +28,18 @@ public class RecordingSetup {
             return;
         }
         recorder = new Recorder(r.file().get(), r.maxBytes(), r.keep(), Clock.systemUTC());
-        ingest.onAccepted(recorder::record);
+        Recorder to = recorder;
+        ingest.onAccepted(new Ingest.Accepted() {
+            @Override
+            public void accepted(String topic, dev.mediawatch.contract.Topics.Kind kind, byte[] payload) {
+                to.record(topic, kind, payload);
+            }
+
+            @Override
+            public void window(java.time.Instant at) {
+                to.window(at);
+            }
+        });
         LOG.infof("recording what feeds the detector to %s (rotated at %d bytes, %d kept); replay it with "
                 + "scripts/replay.sh", recorder.file(), r.maxBytes(), r.keep());
     }

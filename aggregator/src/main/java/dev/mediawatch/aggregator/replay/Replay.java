@@ -39,8 +39,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * Replays a recording ({@link Recorder}) through the same ingest, host registry, baselines and detector the live
  * aggregator runs ({@link Ingest}, {@link HostRegistry}, {@link DetectorRun}), on the recording's clock and as fast as
- * it goes, with no broker: every message is read at its receive time, and a detector window is decided at every
- * multiple of {@code window} on the clock (:00, :05, :10 ... for 5 s), the instants the live aggregator decides on. Prints each raise and clear
+ * it goes, with no broker: every message is read at its receive time, and a detector window is decided at each window
+ * line, where the live detector read the hosts, on the very messages it had (a recording without window lines: at every
+ * multiple of {@code window} on the clock, :00, :05, :10 ... for 5 s, the instants the live aggregator decides on,
+ * where a message that came within milliseconds of a window's time can fall on the other side). Prints each raise and clear
  * with its evidence, the score over time in brief, the learned baselines and the thresholds it would use.
  *
  * <pre>scripts/replay.sh FILE [FILE...] [key=value ...]</pre>
@@ -61,6 +63,8 @@ public final class Replay {
     }
 
     private static final ObjectMapper JSON = ContractJson.mapper();
+    /** The start of a window line, as {@link Recorder} writes it. */
+    private static final java.util.regex.Pattern WINDOW_LINE = java.util.regex.Pattern.compile("\\{\"at\":\"[^\"]*\",\"window\":");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private Replay() {
@@ -106,6 +110,7 @@ public final class Replay {
         long messages = 0;
         List<Transition> transitions = new ArrayList<>();
         Map<Instant, Integer> scores = new TreeMap<>();
+        boolean marked = hasWindowLines(files);
         for (Path file : files) {
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 String line;
@@ -116,6 +121,12 @@ public final class Replay {
                         continue;
                     }
                     Line l = parse(line, file, n);
+                    if (l.window != null) {
+                        if (marked && ingest != null) {
+                            decide(run, registry, clock, l.window, transitions, scores);
+                        }
+                        continue;
+                    }
                     if (ingest == null) {
                         ingest = new Ingest(Topics.withPrefix(prefixOf(l.topic, file, n)), registry,
                                 new DiscoveryConfigs("homeassistant", 10, ContractJson.MAX_PAYLOAD_BYTES),
@@ -123,7 +134,7 @@ public final class Replay {
                         first = l.at;
                         nextWindow = dev.mediawatch.aggregator.contention.ContentionService.nextWindow(l.at, window);
                     }
-                    while (!nextWindow.isAfter(l.at)) {
+                    while (!marked && !nextWindow.isAfter(l.at)) {
                         decide(run, registry, clock, nextWindow, transitions, scores);
                         nextWindow = nextWindow.plus(window);
                     }
@@ -138,7 +149,7 @@ public final class Replay {
             throw new IllegalArgumentException("no message in " + files);
         }
         // The windows right after the last message, as the live detector would have decided them.
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < (marked ? 0 : 2); i++) {
             decide(run, registry, clock, nextWindow, transitions, scores);
             nextWindow = nextWindow.plus(window);
         }
@@ -230,13 +241,32 @@ public final class Replay {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.3f", v);
     }
 
-    private record Line(Instant at, String topic, byte[] payload) {
+    /** A message, or (with {@code window} set) the place where a detector window read the hosts. */
+    private record Line(Instant at, String topic, byte[] payload, Instant window) {
+    }
+
+    /** Whether the recording marks its windows (a recording made by an aggregator that did). */
+    private static boolean hasWindowLines(List<Path> files) throws IOException {
+        for (Path file : files) {
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (WINDOW_LINE.matcher(line).lookingAt()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static Line parse(String line, Path file, long n) {
         try {
             JsonNode node = JSON.readTree(line);
             Instant at = Instant.parse(node.path("at").asText());
+            if (node.hasNonNull("window")) {
+                return new Line(at, null, null, Instant.parse(node.get("window").asText()));
+            }
             String topic = node.path("topic").asText(null);
             if (topic == null) {
                 throw new IllegalArgumentException("no topic");
@@ -244,7 +274,7 @@ public final class Replay {
             JsonNode p = node.get("payload");
             byte[] payload = p == null || p.isNull() ? new byte[0]
                     : p.isTextual() ? p.textValue().getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(p);
-            return new Line(at, topic, payload);
+            return new Line(at, topic, payload, null);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(file + ", line " + n + ": not a recording line ("
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""))
@@ -288,7 +318,7 @@ public final class Replay {
 
     /** {@code mediawatch.stutter.*} from key=value arguments, with the live defaults for the rest. */
     static final class Options implements AggregatorConfig.Stutter {
-        static final List<String> KEYS = List.of("window", "raise-after", "stall-raise-after", "clear-after",
+        static final List<String> KEYS = List.of("window", "raise-after", "stall-raise-after", "clear-after", "hold-share",
                 "hold-missing-for", "media-path", "thresholds", "learn-after", "learn-days", "learning", "max-hosts");
         private final Map<String, String> values;
         final int maxHosts;
@@ -343,6 +373,16 @@ public final class Replay {
         @Override
         public Duration stallRaiseAfter() {
             return duration("stall-raise-after", defaultOf("stallRaiseAfter"));
+        }
+
+        @Override
+        public double holdShare() {
+            String v = values.getOrDefault("hold-share", defaultOf("holdShare")).strip();
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("hold-share: '" + v + "' is not a number such as 0.75");
+            }
         }
 
         @Override

@@ -11,8 +11,9 @@ import java.util.Objects;
  * <p>Byte rates are decimal: 1 MB/s is 1,000,000 B/s.
  *
  * @param window                   how often {@link StutterDetector#decide} is called; the unit of the other times
- * @param raiseAfter               how long the raise condition must hold, uninterrupted, before an alert is raised
- * @param clearAfter               how long the clear condition must hold before a raised alert clears
+ * @param raiseAfter               how long the raise condition must hold (in {@code holdShare} of its windows)
+ *                                 before an alert is raised
+ * @param clearAfter               how long the clear condition must hold (likewise) before a raised alert clears
  * @param holdMissingFor           how long an open alert is held while a side it needs has no signal at all; then
  *                                 it clears with reason {@code signals lost}
  * @param staleAfter               a host not heard from for longer is stale: its signals are missing, not zero
@@ -36,6 +37,11 @@ import java.util.Objects;
  *                                 {@code stutter}, without {@code streaming-degraded}. Shorter than
  *                                 {@code raiseAfter}: a stall is the symptom itself, not a proxy for it
  * @param playbackStalled          {@code playback-stalled}, count of stalled or silent sessions
+ * @param holdShare                a condition holds over a time ({@code raiseAfter}, {@code stallRaiseAfter},
+ *                                 {@code clearAfter}) when it holds in the newest window and in at least this share
+ *                                 of the windows that span it, (0, 1]: 0.75 lets one window in four (a burst of
+ *                                 reads that went through between two slow ones) pass without starting over; 1 asks
+ *                                 for every window
  */
 public record DetectorConfig(
         Duration window,
@@ -57,7 +63,8 @@ public record DetectorConfig(
         Rule diskReadAwait,
         Rule transcodeBehind,
         Duration stallRaiseAfter,
-        Rule playbackStalled) {
+        Rule playbackStalled,
+        double holdShare) {
 
     static final long MB = 1_000_000L;
 
@@ -128,6 +135,23 @@ public record DetectorConfig(
         Objects.requireNonNull(transcodeBehind, "transcodeBehind");
         positive(stallRaiseAfter, "stallRaiseAfter");
         Objects.requireNonNull(playbackStalled, "playbackStalled");
+        if (!(holdShare > 0 && holdShare <= 1)) {
+            throw new IllegalArgumentException("holdShare must be > 0 and <= 1, got " + holdShare);
+        }
+    }
+
+    /**
+     * The windows that span {@code d}: both ends counted, so 20 s of 5 s windows are 5 windows (at 0, 5, 10, 15 and
+     * 20 s), as many as a condition held without a break from its first window to the one that completes {@code d}.
+     */
+    public int spanWindows(Duration d) {
+        long w = window.toMillis();
+        return (int) Math.min(10_000, (d.toMillis() + w - 1) / w + 1);
+    }
+
+    /** Of {@code n} windows, how many must hold: {@code holdShare} of them, rounded up, at least one. */
+    public int requiredWindows(int n) {
+        return Math.max(1, (int) Math.ceil(holdShare * n - 1e-9));
     }
 
     private static void positive(Duration d, String name) {
@@ -153,7 +177,8 @@ public record DetectorConfig(
                 Rule.of(20, 10),
                 Rule.of(1, 1),
                 Duration.ofSeconds(10),
-                Rule.of(1, 1));
+                Rule.of(1, 1),
+                0.75);
     }
 
     /** The rule of a signal by side and name (names in {@link Signals}). */
@@ -199,6 +224,7 @@ public record DetectorConfig(
         private Rule transcodeBehind;
         private Duration stallRaiseAfter;
         private Rule playbackStalled;
+        private double holdShare;
 
         private Builder(DetectorConfig c) {
             window = c.window;
@@ -221,6 +247,7 @@ public record DetectorConfig(
             transcodeBehind = c.transcodeBehind;
             stallRaiseAfter = c.stallRaiseAfter;
             playbackStalled = c.playbackStalled;
+            holdShare = c.holdShare;
         }
 
         public Builder window(Duration v) { window = v; return this; }
@@ -243,11 +270,12 @@ public record DetectorConfig(
         public Builder transcodeBehind(Rule v) { transcodeBehind = v; return this; }
         public Builder stallRaiseAfter(Duration v) { stallRaiseAfter = v; return this; }
         public Builder playbackStalled(Rule v) { playbackStalled = v; return this; }
+        public Builder holdShare(double v) { holdShare = v; return this; }
 
         public DetectorConfig build() {
             return new DetectorConfig(window, raiseAfter, clearAfter, holdMissingFor, staleAfter, maxGap, mediaPath,
                     postProcessorWriteBytesPerSec, heldPct, nfsWrite, diskWrite, downloadIoPsi, downloaders, nfsReadRtt,
-                    nfsReadExe, streamingIoPsi, diskReadAwait, transcodeBehind, stallRaiseAfter, playbackStalled);
+                    nfsReadExe, streamingIoPsi, diskReadAwait, transcodeBehind, stallRaiseAfter, playbackStalled, holdShare);
         }
     }
 }

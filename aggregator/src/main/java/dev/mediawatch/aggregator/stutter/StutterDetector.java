@@ -28,7 +28,7 @@ import dev.mediawatch.contract.StutterEvidence;
 /**
  * The cross-VM stutter detector: once per window it reads the download side's pressure and the streaming side's
  * degradation from the hosts' snapshots, keeps each signal's crossed state between windows (hysteresis), and
- * raises and clears two alerts on timers:
+ * raises and clears two alerts, each condition judged over a span of windows:
  *
  * <ul>
  * <li>{@code stutter} (critical): download pressure and streaming degradation held together for
@@ -39,10 +39,14 @@ import dev.mediawatch.contract.StutterEvidence;
  * {@code stutter} is.</li>
  * </ul>
  *
- * <p>A window in which a side an alert needs has no signal at all (its agent offline or stale) neither advances
- * nor resets that alert's timers, for at most {@code holdMissingFor}; an open alert then clears with reason
- * {@code signals lost}. A window before the previous one, or more than {@code maxGap} after it, restarts the
- * timers: a clock jump never raises or clears. docs/decisions/0007-stutter-detector.md gives the reasons.
+ * <p>A condition holds for a time when it holds in the newest window and in at least {@code holdShare} of the
+ * windows spanning that time ({@link DetectorConfig#spanWindows}): reads under contention come in bursts, and one
+ * window between two slow ones whose reads went through must not start the wait over.
+ *
+ * <p>A window in which a side an alert needs has no signal at all (its agent offline or stale) is not judged: it
+ * counts neither for nor against that alert, for at most {@code holdMissingFor}; an open alert then clears with reason
+ * {@code signals lost}. A window before the previous one, or more than {@code maxGap} after it, starts the spans
+ * over: a clock jump never raises or clears. docs/decisions/0007-stutter-detector.md gives the reasons.
  *
  * <p>Plain Java: time comes in as {@code now}, nothing here blocks or does I/O. Memory is bounded by the hosts
  * passed in (signal state of hosts no longer passed is dropped) and by fixed caps on sessions and writers in the
@@ -65,8 +69,8 @@ public final class StutterDetector {
     private final Thresholds thresholds;
     /** Crossed state per signal of a host, by {@code side/name/host}. */
     private final Map<String, Boolean> crossed = new HashMap<>();
-    private final Track stutter = new Track(AlertState.STUTTER, AlertSeverity.CRITICAL, STUTTER_TITLE);
-    private final Track degraded = new Track(AlertState.STREAMING_DEGRADED, AlertSeverity.WARNING, DEGRADED_TITLE);
+    private final Track stutter;
+    private final Track degraded;
     private Instant previous;
 
     public StutterDetector(DetectorConfig config) {
@@ -77,6 +81,8 @@ public final class StutterDetector {
     public StutterDetector(DetectorConfig config, Thresholds thresholds) {
         this.config = Objects.requireNonNull(config, "config");
         this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
+        this.stutter = new Track(AlertState.STUTTER, AlertSeverity.CRITICAL, STUTTER_TITLE);
+        this.degraded = new Track(AlertState.STREAMING_DEGRADED, AlertSeverity.WARNING, DEGRADED_TITLE);
     }
 
     public DetectorConfig config() {
@@ -100,8 +106,9 @@ public final class StutterDetector {
         // A playing stream that stands still is the symptom itself: the streaming side is degraded, whatever the
         // proxies (latencies, pressure) say.
         boolean stallNow = w.stallCrossed;
-        if (stallNow) {
+        if (stallNow || w.transcodeBehind) {
             w.degradation = 100;
+            w.streamingAvailable = true;
         }
         int score = score(w.pressure, w.degradation);
         boolean pressureHeld = w.downloadAvailable && w.pressure >= config.heldPct();
@@ -120,11 +127,15 @@ public final class StutterDetector {
 
         boolean jump = previous != null
                 && (now.isBefore(previous) || Duration.between(previous, now).compareTo(config.maxGap()) > 0);
+        // A window after lost ones (a late tick, at most maxGap) stands for them too: the agents' samples it reads
+        // cover the time since the last window.
+        int stands = previous == null || jump ? 1
+                : (int) Math.max(1, Math.round((double) Duration.between(previous, now).toMillis() / config.window().toMillis()));
         previous = now;
         // Both alerts need both sides: stutter to see both, streaming-degraded to know there is no pressure. A stall
         // with download pressure needs only what it saw.
         boolean frozen = !w.downloadAvailable || !w.streamingAvailable && !stallNow;
-        Facts facts = new Facts(now, jump, frozen, score, evidence, watching, w, stalled);
+        Facts facts = new Facts(now, jump, stands, frozen, score, evidence, watching, w, stalled);
 
         List<Decision.Transition> transitions = new ArrayList<>(2);
         boolean contentionNow = Contention.CONTENTION.equals(state);
@@ -175,6 +186,8 @@ public final class StutterDetector {
         boolean streamingAvailable;
         /** Some streaming host's {@code playback-stalled} is crossed: a stream stands still. */
         boolean stallCrossed;
+        /** Some streaming host's {@code transcode-behind} is crossed: a transcode runs slower than real time. */
+        boolean transcodeBehind;
     }
 
     private Window judge(Instant now, List<HostSample> hosts) {
@@ -224,6 +237,13 @@ public final class StutterDetector {
                         w.stallCrossed |= now_;
                         continue;
                     }
+                    if (Signals.TRANSCODE_BEHIND.equals(r.name())) {
+                        // A symptom too: a transcode behind real time drains the player's buffer, which is stutter
+                        // itself. None behind says nothing (a direct-played stream never transcodes), so it never
+                        // weighs against the proxies.
+                        w.transcodeBehind |= now_;
+                        continue;
+                    }
                     weightAll += rule.weight();
                     if (now_) {
                         weightCrossed += rule.weight();
@@ -256,53 +276,60 @@ public final class StutterDetector {
         return w;
     }
 
-    /** What the alert timers need of a window. */
-    private record Facts(Instant now, boolean jump, boolean frozen, int score, StutterEvidence evidence,
+    /** What the alerts need of a window. */
+    private record Facts(Instant now, boolean jump, int stands, boolean frozen, int score, StutterEvidence evidence,
             Watching watching, Window window, List<dev.mediawatch.contract.StreamSession> stalled) {
     }
 
-    /** Time a condition has held over consecutive counted windows. */
-    private static final class Timer {
-        private Instant last;
-        private Duration held = Duration.ZERO;
+    /**
+     * The judged windows of one condition, newest last (windows without the signals the alert needs are not judged:
+     * they neither count for it nor against it). The condition is held over a span of {@code n} windows when the
+     * newest holds and at least {@code required} of the last {@code n} do.
+     */
+    private static final class Span {
+        private final boolean[] ring;
+        private int size;
+        private int next;
 
-        /** The condition holds in this window: add the time since the last counted window. */
-        Duration count(Instant now) {
-            if (last != null) {
-                held = held.plus(Duration.between(last, now));
-            }
-            last = now;
-            return held;
+        Span(int capacity) {
+            ring = new boolean[capacity];
         }
 
-        /** A window that does not count: time passes without adding to the held time. */
-        void skip(Instant now) {
-            if (last != null) {
-                last = now;
+        /** One judged window, standing for {@code windows} windows (itself and any lost just before it). */
+        void add(boolean holds, int windows) {
+            for (int i = 0; i < Math.min(windows, ring.length); i++) {
+                ring[next] = holds;
+                next = (next + 1) % ring.length;
+                size = Math.min(size + 1, ring.length);
             }
+        }
+
+        boolean held(int n, int required) {
+            if (size < n || !ring[Math.floorMod(next - 1, ring.length)]) {
+                return false;
+            }
+            int holding = 0;
+            for (int i = 1; i <= n; i++) {
+                if (ring[Math.floorMod(next - i, ring.length)]) {
+                    holding++;
+                }
+            }
+            return holding >= required;
         }
 
         void reset() {
-            last = null;
-            held = Duration.ZERO;
-        }
-
-        /** Starts again at {@code now}: running from zero when the condition holds, else stopped. */
-        void restart(Instant now, boolean holds) {
-            reset();
-            if (holds) {
-                last = now;
-            }
+            size = 0;
+            next = 0;
         }
     }
 
-    /** One alert: its state and its two timers. */
+    /** One alert: its state and the windows its raise and its clear are judged over. */
     private final class Track {
         final String id;
         final AlertSeverity severity;
         final String title;
-        final Timer raiseTimer = new Timer();
-        final Timer clearTimer = new Timer();
+        final Span raiseSpan = new Span(config.spanWindows(longest()));
+        final Span clearSpan = new Span(config.spanWindows(config.clearAfter()));
         boolean raised;
         Instant raisedAt;
         Instant clearedAt;
@@ -329,10 +356,10 @@ public final class StutterDetector {
             }
             if (f.jump) {
                 missingSince = f.frozen ? f.now : null;
-                if (raised) {
-                    clearTimer.restart(f.now, clearHolds && !f.frozen);
-                } else {
-                    raiseTimer.restart(f.now, raiseHolds && !f.frozen);
+                raiseSpan.reset();
+                clearSpan.reset();
+                if (!f.frozen) {
+                    (raised ? clearSpan : raiseSpan).add(raised ? clearHolds : raiseHolds, 1);
                 }
                 return;
             }
@@ -341,30 +368,35 @@ public final class StutterDetector {
                     missingSince = f.now;
                 }
                 boolean lost = Duration.between(missingSince, f.now).compareTo(config.holdMissingFor()) >= 0;
-                if (raised) {
-                    clearTimer.skip(f.now);
-                    if (lost) {
-                        clear(f, Decision.Transition.SIGNALS_LOST, out);
-                    }
-                } else if (lost) {
-                    raiseTimer.reset();
-                } else {
-                    raiseTimer.skip(f.now);
+                if (raised && lost) {
+                    clear(f, Decision.Transition.SIGNALS_LOST, out);
+                } else if (!raised && lost) {
+                    raiseSpan.reset();
                 }
                 return;
             }
             missingSince = null;
             if (raised) {
-                if (!clearHolds) {
-                    clearTimer.reset();
-                } else if (clearTimer.count(f.now).compareTo(config.clearAfter()) >= 0) {
+                clearSpan.add(clearHolds, f.stands);
+                if (clearHolds && held(clearSpan, config.clearAfter())) {
                     clear(f, Decision.Transition.CALM, out);
                 }
-            } else if (!raiseHolds) {
-                raiseTimer.reset();
-            } else if (raiseTimer.count(f.now).compareTo(raiseAfter) >= 0 && !suppressed) {
-                raise(f, out);
+            } else {
+                raiseSpan.add(raiseHolds, f.stands);
+                if (raiseHolds && held(raiseSpan, raiseAfter) && !suppressed) {
+                    raise(f, out);
+                }
             }
+        }
+
+        private boolean held(Span span, Duration over) {
+            int n = config.spanWindows(over);
+            return span.held(n, config.requiredWindows(n));
+        }
+
+        private Duration longest() {
+            return config.raiseAfter().compareTo(config.stallRaiseAfter()) >= 0 ? config.raiseAfter()
+                    : config.stallRaiseAfter();
         }
 
         private void raise(Facts f, List<Decision.Transition> out) {
@@ -376,8 +408,8 @@ public final class StutterDetector {
             peakScore = f.score;
             atPeak = f.evidence;
             message = title + stalls(f.stalled) + " " + explain(f);
-            raiseTimer.reset();
-            clearTimer.reset();
+            raiseSpan.reset();
+            clearSpan.reset();
             out.add(new Decision.Transition(id, Decision.Change.RAISED, Decision.Transition.HELD, view()));
         }
 
@@ -389,8 +421,8 @@ public final class StutterDetector {
                             + " (missing: " + String.join(", ", f.evidence.signalsMissing()) + ")"
                     : title + " cleared after " + seconds(config.clearAfter()) + " "
                             + (severity == AlertSeverity.CRITICAL ? "without contention" : "without degradation");
-            raiseTimer.reset();
-            clearTimer.reset();
+            raiseSpan.reset();
+            clearSpan.reset();
             missingSince = null;
             out.add(new Decision.Transition(id, Decision.Change.CLEARED, reason, view()));
         }

@@ -180,7 +180,7 @@ class ContentionWiringTest {
         assertThat(status.alerts()).anySatisfy(a -> assertThat(a.id()).isEqualTo(AlertState.STUTTER));
         assertThat(status.contention()).isNotNull();
         given().get("/status").then().body(containsString("STREAMING"), containsString("contention"),
-                containsString("thresholds: learning from calm, 0 of "));
+                containsString("thresholds: defaults: learning from calm begins once the hosts"));
         // What is learned, per host and signal: nothing yet (an hour of calm is needed), the defaults in force.
         dev.mediawatch.contract.BaselineReport baselines = ContractJson.readBaselines(given().get("/api/baselines").then()
                 .statusCode(200).extract().asByteArray());
@@ -189,7 +189,7 @@ class ContentionWiringTest {
         assertThat(baselines.baselines()).extracting(b -> b.host().value() + " " + b.signal())
                 .contains(ST.value() + " nfs-read-rtt", ST.value() + " playback-stalled", DL.value() + " disk-write");
         assertThat(baselines.baselines()).allMatch(b -> b.origin().equals(dev.mediawatch.contract.SignalBaseline.DEFAULT));
-        assertThat(status.contention().thresholds()).startsWith("learning from calm");
+        assertThat(status.contention().thresholds()).startsWith("defaults: learning from calm begins");
 
         // Calm again: cleared after the clear time, the throttle released, one notification each way.
         AlertState cleared = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))

@@ -47,6 +47,10 @@ class DetectorSettingsTest {
                 return Duration.ofSeconds(8);
             }
 
+            public double holdShare() {
+                return 0.6;
+            }
+
             public Duration learnAfter() {
                 return Duration.ofHours(1);
             }
@@ -70,6 +74,7 @@ class DetectorSettingsTest {
         DetectorConfig c = DetectorSettings.of(stutter("streaming-nfs-read-rtt=80/40", " download-disk-write = 4e7/2e7 "));
         assertThat(c.raiseAfter()).isEqualTo(Duration.ofSeconds(40));
         assertThat(c.stallRaiseAfter()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(c.holdShare()).isEqualTo(0.6);
         assertThat(c.clearAfter()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.mediaPath()).isEqualTo("/srv/media");
         assertThat(c.nfsReadRtt().raise()).isEqualTo(80);

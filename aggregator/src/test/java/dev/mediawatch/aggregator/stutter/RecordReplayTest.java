@@ -111,13 +111,66 @@ class RecordReplayTest {
         }
         assertThat(replayed.transitions().get(0).message()).startsWith("streaming stutter during downloads (used: ")
                 .contains("nfs-read-rtt@streaming-stack 90 ms >= 25 (crossed)"); // crossed before: its clear level
-        assertThat(replayed.maxScoreByMinute().values()).contains(90).contains(0);
+        assertThat(replayed.maxScoreByMinute().values()).contains(100).contains(0);
         assertThat(replayed.baselines()).extracting(SignalBaseline::host).contains(Trace.DL, Trace.ST);
         // Learning shortened by an option: the three calm minutes before are enough to learn from.
         Replay.Result quick = Replay.run(List.of(file), Map.of("learn-after", "2m"));
         assertThat(quick.baselines()).filteredOn(b -> b.signal().equals(Signals.NFS_READ_RTT)).singleElement()
                 .satisfies(b -> assertThat(b.origin()).isEqualTo(SignalBaseline.LEARNED));
         assertThat(quick.thresholds()).isEqualTo("learned from calm for all 7 learnable signals");
+    }
+
+    /**
+     * Live, the agents' samples land a few milliseconds after the windows' times, read by the window all the same;
+     * the window lines put them where the window read them, and the replay decides on them in the same window.
+     */
+    @Test
+    void windowLines_replayEachWindowOnWhatTheLiveWindowRead_samplesJustAfterItsTimeIncluded() throws IOException {
+        Path file = dir.resolve("recording.jsonl");
+        TestClock clock = new TestClock();
+        Topics topics = Topics.defaults();
+        DetectorConfig config = DetectorConfig.defaults();
+        Trace live = new Trace(config, new Baselines(BaselineConfig.defaults(), config, Set.of(), 100));
+        try (Recorder r = new Recorder(file, 64L * 1024 * 1024, 2, clock)) {
+            for (int i = 0; i < 24 * 8; i++) {
+                if (i == 24 * 3) {
+                    live.dl.downloading();
+                    live.st.degraded();
+                } else if (i == 24 * 5) {
+                    live.dl.calmDownload();
+                    live.st.calmStreaming();
+                }
+                live.now = live.now.plus(config.window());
+                clock.now = live.now.plusMillis(2);
+                for (Trace.Host h : List.of(live.dl, live.st)) {
+                    HostSample s = h.sample(clock.now);
+                    r.record(topics.availability(h.id), Topics.Kind.AVAILABILITY, Availability.ONLINE.payload());
+                    r.record(topics.state(h.id), Topics.Kind.STATE, ContractJson.write(HostState.of(h.id, h.role, "0.1.0",
+                            clock.now, new EngineState(true, "20.10", "1.41", null, Trace.T0), List.of())));
+                    r.record(topics.io(h.id), Topics.Kind.IO, ContractJson.write(s.io()));
+                    r.record(topics.mounts(h.id), Topics.Kind.MOUNTS, ContractJson.write(s.mounts()));
+                    r.record(topics.activity(h.id), Topics.Kind.ACTIVITY, ContractJson.write(s.activity()));
+                }
+                clock.now = live.now.plusMillis(3);
+                r.window(live.now);
+                live.window();
+            }
+        }
+        assertThat(Files.readAllLines(file)).filteredOn(l -> l.contains("\"window\":")).first()
+                .isEqualTo("{\"at\":\"" + Trace.T0.plusSeconds(5).plusMillis(3) + "\",\"window\":\"" + Trace.T0.plusSeconds(5) + "\"}");
+        List<Instant> liveAt = live.transitions().stream().map(Trace.Transition::at).toList();
+        assertThat(live.transitions()).extracting(x -> x.t().alertId() + " " + x.t().change())
+                .containsExactly("stutter RAISED", "stutter CLEARED");
+
+        Replay.Result marked = Replay.run(List.of(file), Map.of());
+        assertThat(marked.transitions()).extracting(Replay.Transition::at).containsExactlyElementsOf(liveAt);
+
+        // The same recording without its window lines: each sample falls after its window, one window late.
+        Path unmarked = dir.resolve("unmarked.jsonl");
+        Files.write(unmarked, Files.readAllLines(file).stream().filter(l -> !l.contains("\"window\":")).toList());
+        Replay.Result late = Replay.run(List.of(unmarked), Map.of());
+        assertThat(late.transitions()).extracting(Replay.Transition::at)
+                .containsExactlyElementsOf(liveAt.stream().map(a -> a.plus(config.window())).toList());
     }
 
     @Test

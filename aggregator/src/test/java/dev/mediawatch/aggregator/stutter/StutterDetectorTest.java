@@ -87,7 +87,7 @@ class StutterDetectorTest {
         Duration window = Duration.ofSeconds(windowS);
         Duration raiseAfter = Duration.ofSeconds(raiseS);
         Duration clearAfter = Duration.ofSeconds(clearS);
-        Trace t = new Trace(DetectorConfig.defaults().toBuilder().window(window).maxGap(window.multipliedBy(3))
+        Trace t = new Trace(DetectorConfig.defaults().toBuilder().holdShare(1).window(window).maxGap(window.multipliedBy(3))
                 .staleAfter(window.multipliedBy(3)).raiseAfter(raiseAfter).clearAfter(clearAfter).build());
         t.windows(4);
         Instant lastCalm = t.now;
@@ -167,29 +167,30 @@ class StutterDetectorTest {
         Trace t = new Trace();
         t.dl.downloading();
         t.st.degraded();
-        t.st.readRttMs = 10.0; // nfs-read-rtt and -exe calm: degradation 3/5
+        t.st.readRttMs = 10.0; // nfs-read-rtt and -exe calm: degradation 2/4
         t.st.readExeMs = 10.0;
-        t.st.sessions = List.of(Trace.session("s1", false, true));
+        t.st.sessions = List.of(Trace.session("s1", false, false));
         t.run(Duration.ofSeconds(40));
         assertThat(t.last().stutter().raised()).isTrue();
-        assertThat(t.last().stutter().peakScore()).isEqualTo(80);
+        assertThat(t.last().stutter().peakScore()).isEqualTo(75);
         t.st.degraded();
         t.windows(2);
         t.st.readRttMs = 10.0;
         t.st.readExeMs = 10.0;
         Decision d = t.windows(2);
-        assertThat(d.contention().score()).isEqualTo(80);
+        assertThat(d.contention().score()).isEqualTo(75);
         assertThat(d.stutter().peakScore()).isEqualTo(100);
         assertThat(d.stutter().peakEvidence().score()).isEqualTo(100);
-        assertThat(d.stutter().state().evidence().score()).isEqualTo(80); // at raise
+        assertThat(d.stutter().state().evidence().score()).isEqualTo(75); // at raise
     }
 
-    /** The streaming side with io-psi and disk-read-await crossed: nfs-read-rtt decides whether it is held. */
+    /** The streaming side with io-psi crossed: nfs-read-rtt decides whether it is held (2 of 4, or 1). */
     static Trace hovering(DetectorConfig config, double low, double high) {
         Trace t = new Trace(config);
         t.dl.downloading();
         t.st.degraded();
         t.st.readExeMs = 10.0;
+        t.st.readAwaitMs = 1.0;
         t.st.readRttMs = low;
         for (int i = 0; i < 120; i++) { // 10 minutes
             t.st.readRttMs = i % 2 == 0 ? high : low;
@@ -520,8 +521,7 @@ class StutterDetectorTest {
                 () -> t.dl.psi = 30.0,
                 () -> t.st.psi = 30.0,
                 () -> t.dl.sabActive = true,
-                () -> t.st.readAwaitMs = 30.0,
-                () -> t.st.sessions = List.of(Trace.session("s1", false, true)));
+                () -> t.st.readAwaitMs = 30.0);
         int previous = 0;
         for (Runnable r : crossOneMore) {
             r.run();
@@ -530,9 +530,29 @@ class StutterDetectorTest {
             previous = score;
         }
         assertThat(previous).isEqualTo(100);
-        // Every proxy crossed; playback-stalled (the symptom, 0 stalled sessions here) is not one of them.
-        assertThat(t.last().contention().evidence().signals()).filteredOn(v -> !Signals.PLAYBACK_STALLED.equals(v.name()))
-                .allMatch(SignalValue::crossed);
+        // Every proxy crossed; the symptoms (no stalled session, no transcode behind here) are not among them.
+        assertThat(t.last().contention().evidence().signals()).filteredOn(v -> !Signals.PLAYBACK_STALLED.equals(v.name())
+                && !Signals.TRANSCODE_BEHIND.equals(v.name())).allMatch(SignalValue::crossed);
+    }
+
+    @Test
+    void aTranscodeBehind_isTheSymptom_degradedWhateverTheProxies_andNoneBehindNeverWeighsAgainstThem() {
+        Trace t = new Trace();
+        t.st.sessions = List.of(Trace.session("s1", false, true));
+        Decision d = t.windows(1);
+        assertThat(d.contention().degradation()).isEqualTo(100);
+        assertThat(d.contention().state()).isEqualTo(Contention.DEGRADED);
+
+        // Two proxies of four crossed, a stream playing directly (nothing to fall behind): held, as without Jellyfin.
+        t.st.sessions = List.of(Trace.session("s1", false, false));
+        t.st.psi = 30.0;
+        t.st.readAwaitMs = 30.0;
+        d = t.windows(1);
+        assertThat(d.contention().degradation()).isEqualTo(50);
+        assertThat(d.contention().evidence().signals()).anySatisfy(v -> {
+            assertThat(v.name()).isEqualTo(Signals.TRANSCODE_BEHIND);
+            assertThat(v.crossed()).isFalse();
+        });
     }
 
     @Test

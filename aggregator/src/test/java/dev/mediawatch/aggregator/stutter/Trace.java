@@ -54,8 +54,9 @@ final class Trace {
     }
 
     Trace() {
-        // These traces time their raises on a 30 s hold: the proxies' raise time before it became 20 s by default.
-        this(DetectorConfig.defaults().toBuilder().raiseAfter(java.time.Duration.ofSeconds(30)).build());
+        // These traces time their raises on a 30 s hold held in every window, so each raise and clear falls on one
+        // known window (HoldShareTest covers a share of the windows).
+        this(DetectorConfig.defaults().toBuilder().raiseAfter(java.time.Duration.ofSeconds(30)).holdShare(1).build());
     }
 
     Trace(DetectorConfig config) {

@@ -120,6 +120,19 @@ class ConvertersTest {
     }
 
     @Test
+    void share_isAboveZeroAndUpToOne() {
+        Share c = new Share();
+        assertThat(c.convert("0.75")).isEqualTo(0.75);
+        assertThat(c.convert("1")).isEqualTo(1.0);
+        for (String bad : new String[] { "0", "-0.5", "1.01", "NaN", "Infinity" }) {
+            assertThatThrownBy(() -> c.convert(bad)).as(bad)
+                    .hasMessage(bad + " is not a share above 0 and up to 1; use e.g. 0.75");
+        }
+        assertThatThrownBy(() -> c.convert("most"))
+                .hasMessage("'most' is not a number; use a share above 0 and up to 1, e.g. 0.75");
+    }
+
+    @Test
     void httpUrl_isAnAbsoluteHttpUrlWithAHost() {
         HttpUrl c = new HttpUrl();
         assertThat(c.convert("http://aggregator.lan:8470/status")).isEqualTo("http://aggregator.lan:8470/status");
@@ -153,7 +166,7 @@ class ConvertersTest {
     void blank_isNotSet_forEveryConverter() {
         for (org.eclipse.microprofile.config.spi.Converter<?> c : new org.eclipse.microprofile.config.spi.Converter<?>[] {
                 new PositiveDuration(), new NonNegativeDuration(), new AtLeastOneSecond(), new PositiveInt(),
-                new NonNegativeInt(), new Port(), new PositiveLong(), new Ratio(), new HttpUrl(), new TopicPrefix(),
+                new NonNegativeInt(), new Port(), new PositiveLong(), new Ratio(), new Share(), new HttpUrl(), new TopicPrefix(),
                 new Regex() }) {
             assertThat(c.convert("")).as(c.getClass().getSimpleName()).isNull();
             assertThat(c.convert("  ")).as(c.getClass().getSimpleName()).isNull();
