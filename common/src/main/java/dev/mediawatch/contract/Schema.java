@@ -21,7 +21,8 @@ public enum Schema {
     CONTENTION("mediawatch.contention", 1),
     ALERT("mediawatch.alert", 1),
     INCIDENTS("mediawatch.incidents", 1),
-    BASELINES("mediawatch.baselines", 1);
+    BASELINES("mediawatch.baselines", 1),
+    NOTIFY_TEST("mediawatch.notify-test", 1);
 
     private final String id;
     private final int version;

@@ -45,7 +45,11 @@ public class StatusResource {
     private final RefreshService refresh;
     private final byte[] token;
 
-    public StatusResource(StatusService status, HostRegistry registry, RefreshService refresh, AggregatorConfig config) {
+    private final dev.mediawatch.aggregator.notify.Notifications notifications;
+
+    public StatusResource(StatusService status, HostRegistry registry, RefreshService refresh, AggregatorConfig config,
+            dev.mediawatch.aggregator.notify.Notifications notifications) {
+        this.notifications = notifications;
         this.status = status;
         this.registry = registry;
         this.refresh = refresh;
@@ -113,6 +117,25 @@ public class StatusResource {
                     .type(MediaType.TEXT_PLAIN).entity("a valid bearer token is required (mediawatch.api.token)\n").build());
         }
         return refresh.refresh().thenApply(result -> Response.ok(ContractJson.write(result)).build());
+    }
+
+    /**
+     * Sends a test message to every notification target once; answers each target's outcome
+     * ({@link dev.mediawatch.contract.NotifyTest}). Needs the API token like {@code /api/refresh}.
+     */
+    @POST
+    @Path("api/notify/test")
+    @Produces(MediaType.APPLICATION_JSON)
+    public CompletionStage<Response> notifyTest(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        if (!authorized(authorization)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(Response.status(Response.Status.UNAUTHORIZED)
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mediawatch\"")
+                    .type(MediaType.TEXT_PLAIN).entity("a valid bearer token is required (mediawatch.api.token)\n").build());
+        }
+        java.time.Instant at = java.time.Instant.now();
+        return notifications.test().thenApply(list -> Response.ok(ContractJson.write(dev.mediawatch.contract.NotifyTest.of(at,
+                list.stream().map(d -> new dev.mediawatch.contract.NotifyTest.Target(d.target().display(), d.target().scheme(),
+                        d.sent(), d.detail())).toList()))).build());
     }
 
     private boolean authorized(String header) {

@@ -235,12 +235,39 @@ public interface AggregatorConfig {
 
     interface Notify {
         /**
-         * Outbound notifications on raise and clear, by name: {@code mediawatch.notify.targets.<name>.kind}
-         * ({@code webhook}: POST of the alert JSON; {@code ntfy}: an ntfy message), {@code .url} (for ntfy the topic
-         * URL, e.g. {@code https://ntfy.sh/my-media}), {@code .token} (optional bearer token, never logged) or {@code .token-file} (the token
-         * from a file). None by default.
+         * Where alerts are sent: service URLs in Shoutrrr's format (the one Watchtower's
+         * {@code WATCHTOWER_NOTIFICATION_URL} uses), separated by spaces or new lines: {@code ntfy://}, {@code gotify://},
+         * {@code discord://}, {@code telegram://}, {@code pushover://}, {@code slack://}, {@code matrix://},
+         * {@code smtp://}, {@code generic://}, {@code generic+http(s)://}, {@code apprise(s)://}. A fragment sets what a
+         * target takes: {@code #severity=critical&kinds=host,stutter}. URLs carry tokens: prefer {@code urls-file}.
+         * None by default.
          */
-        Map<String, Target> targets();
+        Optional<String> urls();
+
+        /**
+         * A file of service URLs, one per line ({@code #} starts a comment): the secret way (systemd credentials,
+         * Docker secrets, Infisical). Read at startup; at most 64 KiB.
+         */
+        Optional<java.nio.file.Path> urlsFile();
+
+        /**
+         * The aggregator's address as people open it (e.g. {@code http://media-agg.lan:8470}): messages link to its
+         * status. None by default.
+         */
+        @WithConverter(dev.mediawatch.runtime.config.HttpUrl.class)
+        Optional<String> externalUrl();
+
+        /**
+         * How long an alert of a kind must stay open before it is sent, per kind: {@code host} 2m, {@code engine} 1m,
+         * {@code service} 3m, {@code mount} 1m, {@code source} 5m, {@code throttle} 1m, {@code stutter} and
+         * {@code streaming-degraded} 0s (the detector holds them itself), {@code incidents} 5m, any other 2m. E.g.
+         * {@code mediawatch.notify.hold.service=5m}.
+         */
+        Map<String, Duration> hold();
+
+        /** What was sent, kept across restarts (a raise never repeated, a clear never lost). */
+        @WithDefault("/var/lib/mediawatch/notify-state.json")
+        java.nio.file.Path stateFile();
 
         /** Each delivery attempt's time limit. Default 10 s. */
         @WithDefault("10s")
@@ -256,17 +283,6 @@ public interface AggregatorConfig {
         @WithDefault("2s")
         @WithConverter(NonNegativeDuration.class)
         Duration backoff();
-
-        interface Target {
-            @WithConverter(NotifyKind.class)
-            String kind();
-
-            java.net.URI url();
-
-            Optional<String> token();
-
-            Optional<java.nio.file.Path> tokenFile();
-        }
     }
 
     /** Opt-in mitigation: throttle downloads while streaming stutters and somebody watches. */

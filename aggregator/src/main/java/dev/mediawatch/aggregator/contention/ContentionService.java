@@ -22,8 +22,6 @@ import dev.mediawatch.aggregator.config.AggregatorConfig;
 import dev.mediawatch.aggregator.hosts.HostRecord;
 import dev.mediawatch.aggregator.hosts.HostRegistry;
 import dev.mediawatch.aggregator.incidents.IncidentStore;
-import dev.mediawatch.aggregator.notify.Notifier;
-import dev.mediawatch.aggregator.notify.NotifyTarget;
 import dev.mediawatch.runtime.mqtt.MqttSession;
 import dev.mediawatch.aggregator.status.DetectorView;
 import dev.mediawatch.aggregator.status.StatusService;
@@ -50,10 +48,10 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Runs the stutter detector and does what its decisions call for. One thread ({@code mediawatch-stutter}) every
  * window: samples from the registry, a decision, the contention sensor (retained {@code <prefix>/contention}), each
- * alert's state (retained {@code <prefix>/alerts/<id>}) when it changes, an event on {@code <prefix>/events} and a
- * notification per raise and clear, the incident timeline, the opt-in throttle lease, and the detector's part of the
- * unified status. Nothing here blocks on MQTT (publishes are asynchronous) and the notifier has its own thread;
- * the incident store writes (and fsyncs) on this thread, a few times per incident.
+ * alert's state (retained {@code <prefix>/alerts/<id>}) when it changes, an event on {@code <prefix>/events}, the
+ * incident timeline (with the notifications sent about it), the opt-in throttle lease, and the detector's part of the
+ * unified status, whose alerts the notifications take from there. Nothing here blocks on MQTT (publishes are
+ * asynchronous); the incident store writes (and fsyncs) on this thread, a few times per incident.
  */
 @ApplicationScoped
 public class ContentionService {
@@ -74,7 +72,6 @@ public class ContentionService {
     /** The baselines are written this often (and at a clean stop). */
     static final Duration BASELINE_SAVE_EVERY = Duration.ofMinutes(5);
     private final IncidentStore incidents;
-    private final Notifier notifier;
     private final Mitigation mitigation;
     private final Duration window;
     private final Clock clock = Clock.systemUTC();
@@ -117,14 +114,7 @@ public class ContentionService {
         this.incidents = new IncidentStore(i.file(), clock, i.retention(), i.maxIncidents(), i.maxFileBytes());
         this.incidents.open();
         closeLeftOpen(clock.instant());
-        List<NotifyTarget> targets = new ArrayList<>();
-        config.notifications().targets().forEach((name, t) -> {
-            targets.add(new NotifyTarget(name, t.kind(), t.url(), dev.mediawatch.secrets.Secrets.resolve(
-                    "mediawatch.notify.targets." + name + ".token", t.token(), t.tokenFile())));
-        });
-        this.notifier = new Notifier(targets, config.notifications().timeout(), config.notifications().maxAttempts(),
-                config.notifications().backoff(), (alert, action) -> thread.execute(() -> recordFor(alert.incidentId(), action)),
-                clock);
+
         dev.mediawatch.runtime.metrics.Gauges.replace(meters, "mediawatch_contention_score",
                 "the stutter detector's contention score of the last window, 0-100", io.micrometer.core.instrument.Tags.empty(),
                 this, s -> s.last == null ? 0 : s.last.contention().score());
@@ -171,7 +161,6 @@ public class ContentionService {
     void stop() {
         thread.shutdownNow();
         baselineStore.save(run.baselines(), clock.instant());
-        notifier.close();
         incidents.close();
     }
 
@@ -337,7 +326,6 @@ public class ContentionService {
                 raised ? EventTypes.ALERT_RAISED : EventTypes.ALERT_CLEARED, now, t.alertId(),
                 raised ? AlertState.CLEARED : AlertState.RAISED, raised ? AlertState.RAISED : AlertState.CLEARED, detail)),
                 false);
-        notifier.notify(state);
         if (state.incidentId() == null) {
             return;
         }
@@ -432,6 +420,39 @@ public class ContentionService {
         return AlertState.of(s.id(), s.state(), s.severity(), s.message(), s.since(), s.clearedAt(), s.incidentId(),
                 s.evidence(), t);
     }
+
+    /**
+     * The evidence of the detector's alert {@code alertId} as it stands (the stalled streams, the top writers, the
+     * signals), or null when it is not raised.
+     */
+    public dev.mediawatch.contract.StutterEvidence evidence(String alertId) {
+        Decision d = last;
+        if (d == null) {
+            return null;
+        }
+        for (dev.mediawatch.contract.AlertState a : d.alerts()) {
+            if (a.id().equals(alertId) && a.raised()) {
+                return a.evidence() != null ? a.evidence() : d.contention().evidence();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A notification's outcome for the detector's alert {@code alertId} raised at {@code since}: recorded in its
+     * incident, on the detector's thread. Called from any thread.
+     */
+    public void notified(String alertId, Instant since, IncidentAction action) {
+        String incidentId = alertId + "-" + INCIDENT_ID_TIME.format(since);
+        try {
+            thread.execute(() -> recordFor(incidentId, action));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // stopping: the outcome is in the log
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter INCIDENT_ID_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
 
     /** A notification's outcome goes to the incident of the alert it was about, open or closed. */
     private void recordFor(String incidentId, IncidentAction action) {

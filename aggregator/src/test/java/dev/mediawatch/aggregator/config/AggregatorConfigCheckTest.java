@@ -24,7 +24,8 @@ class AggregatorConfigCheckTest {
         assertThat(AggregatorConfigCheck.problems(config)).isEmpty();
         assertThat(config.topicPrefix()).isEqualTo("mediawatch");
         assertThat(config.homeassistant().configurationUrl()).isEmpty();
-        assertThat(config.notifications().targets()).isEmpty();
+        assertThat(config.notifications().urls()).isEmpty();
+        assertThat(config.notifications().hold()).isEmpty();
     }
 
     @Test
@@ -72,16 +73,12 @@ class AggregatorConfigCheckTest {
     }
 
     @Test
-    void aNotifyTargetOfAnUnknownKind_stopsStartupNamingTheTarget() {
-        assertThatThrownBy(() -> TestConfig.aggregator(Map.of("mediawatch.notify.targets.phone.kind", "email",
-                "mediawatch.notify.targets.phone.url", "https://ntfy.sh/media")))
+    void aBadExternalUrl_stopsStartupNamingTheKey() {
+        assertThatThrownBy(() -> TestConfig.aggregator(Map.of("mediawatch.notify.external-url", "agg.lan:8470")))
                 .isInstanceOf(ConfigValidationException.class)
-                .hasMessageContaining("The config property mediawatch.notify.targets.phone.kind with the config value "
-                        + "\"email\"")
-                .hasMessageContaining("'email' is not a kind of notification; use webhook or ntfy");
-        assertThat(TestConfig.aggregator(Map.of("mediawatch.notify.targets.phone.kind", "ntfy",
-                "mediawatch.notify.targets.phone.url", "https://ntfy.sh/media")).notifications().targets().get("phone")
-                .kind()).isEqualTo("ntfy");
+                .hasMessageContaining("mediawatch.notify.external-url");
+        assertThat(TestConfig.aggregator(Map.of("mediawatch.notify.hold.service", "5m")).notifications().hold())
+                .containsEntry("service", java.time.Duration.ofMinutes(5));
     }
 
     @Test

@@ -34,16 +34,4 @@ class AggregatorConvertersTest {
         assertThat(new Bounds.Lease().convert("3600s")).isEqualTo(Duration.ofHours(1));
         assertThatThrownBy(() -> new Bounds.Lease().convert("3601s")).hasMessage("3601s is too long; use 5s to 1h");
     }
-
-    @Test
-    void notifyKind_isWebhookOrNtfy() {
-        NotifyKind c = new NotifyKind();
-        assertThat(c.convert("webhook")).isEqualTo("webhook");
-        assertThat(c.convert(" ntfy ")).isEqualTo("ntfy");
-        for (String bad : new String[] { "email", "Webhook", "NTFY" }) {
-            assertThatThrownBy(() -> c.convert(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("'" + bad + "' is not a kind of notification; use webhook or ntfy");
-        }
-        assertThat(c.convert(" ")).as("blank is not set").isNull();
-    }
 }
