@@ -50,7 +50,7 @@ class Recorder:
             "mail_options": envelope.mail_options,
             "rcpt_tos": envelope.rcpt_tos,
             "data": envelope.original_content.decode("utf-8", "replace"),
-            "tls": session.ssl is not None,
+            "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
             "auth_mechanism": getattr(session, "mw_mechanism", None),
             "auth_login": getattr(session, "mw_login", None),
         }
