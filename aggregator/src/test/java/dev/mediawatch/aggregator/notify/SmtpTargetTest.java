@@ -272,6 +272,20 @@ class SmtpTargetTest {
     }
 
     @Test
+    void aBodyLineLongerThanRfc5322AllowsIsSentBase64Encoded() throws Exception {
+        Server s = start();
+        String evidence = "paths: " + "/srv/media/series/episode.mkv ".repeat(40);
+        SmtpTarget t = target("smtp://127.0.0.1:" + s.port() + "/?from=mw@example.org&to=ops@example.org");
+        assertThat(t.send(message("k:raised:1", "many paths", evidence, Message.Severity.WARNING), TIMEOUT)
+                .delivered()).isTrue();
+        Mail mail = Mail.of(s.awaitMail(1));
+        assertThat(mail.header("Content-Transfer-Encoding")).isEqualTo("base64");
+        assertThat(mail.body().lines()).allMatch(l -> l.length() <= 76);
+        assertThat(new String(Base64.getMimeDecoder().decode(mail.body()), StandardCharsets.UTF_8))
+                .isEqualTo(evidence + "\nhttps://mediawatch.example/status");
+    }
+
+    @Test
     void authPlainDeliversWithTheRightPassword() throws Exception {
         Server s = startWithAuth();
         SmtpTarget t = target("smtp://" + credentials(PASSWORD) + "127.0.0.1:" + s.port()
@@ -293,7 +307,7 @@ class SmtpTargetTest {
         assertThat(t.display()).isEqualTo("smtp://***@127.0.0.1").doesNotContain(PASSWORD);
         assertThat(t.toString()).doesNotContain(PASSWORD).doesNotContain(USER);
 
-        // a canary proves nothing was accepted: the next mail with the right password is the first one recorded
+        // the refused attempt left no mail behind: the next one, with the right password, is the first recorded
         assertThat(target("smtp://" + credentials(PASSWORD) + "127.0.0.1:" + s.port()
                 + "/?from=mw@example.org&to=ops@example.org").send(message("b:raised:1"), TIMEOUT).delivered()).isTrue();
         assertThat(Mail.of(s.awaitMail(1)).header("X-Mediawatch-Delivery")).isEqualTo("b:raised:1");
