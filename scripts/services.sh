@@ -5,7 +5,8 @@
 #   a Mosquitto listening on loopback,
 #   and the tools host-signal tests use: fuse3 + python3-fusepy (a FUSE filesystem whose statfs hangs,
 #   scripts/testfs/hangfs.py) and fio (real disk contention),
-#   python3-jinja2 (HomeAssistantIT renders HA templates with the real Jinja2), openssl (BrokerSecurityIT's test CA)
+#   python3-jinja2 (HomeAssistantIT renders HA templates with the real Jinja2), openssl (BrokerSecurityIT's test CA,
+#   SmtpTargetTest's server certificate), python3-aiosmtpd (SmtpTargetTest's SMTP server, started by the test)
 #   and qbittorrent-nox (Debian's qBittorrent 4.5, WebUI API v2): installed only, never started here; the
 #   activity and throttle tests start their own on a temporary profile and a free port and kill it at the end.
 # Idempotent: what is installed is not installed again, what runs is reused.
@@ -37,7 +38,7 @@ as_root() {
 
 ensure_packages() {
   local missing=()
-  for p in docker.io mosquitto mosquitto-clients openssl busybox-static fuse3 python3-fusepy fio qbittorrent-nox python3-jinja2; do
+  for p in docker.io mosquitto mosquitto-clients openssl busybox-static fuse3 python3-fusepy fio qbittorrent-nox python3-jinja2 python3-aiosmtpd; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
