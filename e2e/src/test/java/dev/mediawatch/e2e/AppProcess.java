@@ -86,6 +86,7 @@ final class AppProcess implements AutoCloseable {
         pb.environment().put("MEDIAWATCH_INCIDENTS_FILE", workDir.resolve(name + "-incidents.journal").toString());
         pb.environment().put("MEDIAWATCH_STUTTER_BASELINES_FILE", workDir.resolve(name + "-baselines.json").toString());
         pb.environment().put("MEDIAWATCH_ACCEPTANCE_STATE_FILE", workDir.resolve(name + "-acceptance.json").toString());
+        pb.environment().put("MEDIAWATCH_NOTIFY_STATE_FILE", workDir.resolve(name + "-notify-state.json").toString());
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         AppProcess app = new AppProcess(name, pb.start(), log, httpPort);

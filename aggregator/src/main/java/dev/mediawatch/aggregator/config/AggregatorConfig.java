@@ -265,6 +265,14 @@ public interface AggregatorConfig {
          */
         Map<String, Duration> hold();
 
+        /**
+         * After a start, alerts are judged for notifications only after this long: the status fills from the broker's
+         * retained messages first, so an alert sent before the restart is not taken for cleared. Default 30 s.
+         */
+        @WithDefault("30s")
+        @WithConverter(NonNegativeDuration.class)
+        Duration settle();
+
         /** What was sent, kept across restarts (a raise never repeated, a clear never lost). */
         @WithDefault("/var/lib/mediawatch/notify-state.json")
         java.nio.file.Path stateFile();

@@ -33,7 +33,7 @@ import dev.mediawatch.contract.HostId;
  * </ul>
  *
  * A group that clears within its hold sends nothing (a container restarted by an image update). What was sent is
- * kept ({@link Sent}) so a restart neither repeats a raise nor loses a clear: after {@link #SETTLE} from the start
+ * kept ({@link Sent}) so a restart neither repeats a raise nor loses a clear: after {@code settle} from the start
  * (the hosts' retained state has arrived by then), a group sent before the restart and no longer open gets its clear.
  *
  * <p>Plain Java, no I/O: one caller (the notification ticker) at a time. Bounded by the open alerts and by
@@ -41,7 +41,7 @@ import dev.mediawatch.contract.HostId;
  */
 public final class AlertPolicy {
 
-    /** After a start, nothing is judged for this long: the status fills from the broker's retained messages. */
+    /** After a start, nothing is judged for this long by default: the status fills from the broker's retained messages. */
     public static final Duration SETTLE = Duration.ofSeconds(30);
     /** At most this many sent groups are remembered (the oldest forgotten beyond). */
     public static final int MAX_SENT = 2_000;
@@ -98,6 +98,7 @@ public final class AlertPolicy {
     private final Map<String, Duration> holds;
     private final String link;
     private final Instant startedAt;
+    private final Duration settle;
     private final LinkedHashMap<String, Sent> sent = new LinkedHashMap<>();
     private boolean changed;
 
@@ -108,6 +109,12 @@ public final class AlertPolicy {
      * @param restored  what was sent before the restart
      */
     public AlertPolicy(Map<String, Duration> holds, String link, Instant startedAt, List<Sent> restored) {
+        this(holds, link, startedAt, SETTLE, restored);
+    }
+
+    /** @param settle nothing is judged for this long after {@code startedAt} */
+    public AlertPolicy(Map<String, Duration> holds, String link, Instant startedAt, Duration settle, List<Sent> restored) {
+        this.settle = Objects.requireNonNull(settle, "settle");
         this.holds = Map.copyOf(holds);
         this.link = link;
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
@@ -130,7 +137,7 @@ public final class AlertPolicy {
 
     /** One look at the open alerts at {@code now}: the messages due. */
     public List<Out> update(List<Alert> open, Evidence evidence, Instant now) {
-        if (Duration.between(startedAt, now).compareTo(SETTLE) < 0) {
+        if (Duration.between(startedAt, now).compareTo(settle) < 0) {
             return List.of();
         }
         List<Out> out = new ArrayList<>();

@@ -116,7 +116,7 @@ public class Notifications {
         }
         this.notifier = new Notifier(targets, n.timeout(), n.maxAttempts(), n.backoff(), this::delivered);
         this.stateFile = n.stateFile();
-        this.policy = new AlertPolicy(holds, link, clock.instant(), load(stateFile));
+        this.policy = new AlertPolicy(holds, link, clock.instant(), n.settle(), load(stateFile));
         for (Target t : targets) {
             LOG.infof("notifications go to %s (%s)", t.display(), describe(t.filter()));
         }
