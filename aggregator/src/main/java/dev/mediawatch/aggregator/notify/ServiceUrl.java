@@ -76,8 +76,9 @@ final class ServiceUrl {
         try {
             uri = new URI(s);
         } catch (URISyntaxException e) {
+            String hint = e.getReason().startsWith("Illegal character") ? "; percent-encode it" : "";
             throw error(position, scheme, "malformed URL (" + e.getReason() + " at character " + (e.getIndex() + 1)
-                    + "; percent-encode it)");
+                    + hint + ")");
         }
         String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
         String user = null;
