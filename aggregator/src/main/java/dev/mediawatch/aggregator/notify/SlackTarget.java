@@ -31,7 +31,7 @@ final class SlackTarget extends ServiceTarget {
 
     private static final Pattern PART = Pattern.compile("[A-Za-z0-9]{1,64}");
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,64}");
-    /** chat.postMessage errors that a later attempt can get past. */
+    /** chat.postMessage errors that another attempt can get past. */
     private static final Set<String> TRANSIENT = Set.of("ratelimited", "internal_error", "fatal_error",
             "service_unavailable", "request_timeout", "team_added_to_org");
 

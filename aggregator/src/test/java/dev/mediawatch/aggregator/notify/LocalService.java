@@ -107,7 +107,7 @@ final class LocalService implements AutoCloseable {
         server.start();
     }
 
-    /** Answers the next request with this, after those scripted before it. */
+    /** Answers one request with this, after the answers scripted before it. */
     LocalService reply(int status, String body, String... headerPairs) {
         script.add(Reply.of(status, body, headerPairs));
         return this;
