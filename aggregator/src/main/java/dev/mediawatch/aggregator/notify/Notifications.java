@@ -23,7 +23,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,7 +91,6 @@ public class Notifications {
         this.contention = contention;
         this.meters = meters;
         AggregatorConfig.Notify n = config.notifications();
-        refuseRetiredTargets();
         Map<String, Duration> holds = new LinkedHashMap<>(AlertPolicy.defaultHolds());
         n.hold().forEach((kind, d) -> {
             if (d.isNegative()) {
@@ -301,17 +299,6 @@ public class Notifications {
             }
         }
         return out;
-    }
-
-    /** The webhook and ntfy targets by name are replaced by service URLs: say how, and stop. */
-    private static void refuseRetiredTargets() {
-        for (String name : ConfigProvider.getConfig().getPropertyNames()) {
-            if (name.startsWith("mediawatch.notify.targets.")) {
-                throw new IllegalArgumentException(name + " is not read: notification targets are service URLs in"
-                        + " mediawatch.notify.urls (or urls-file). An ntfy target is ntfy://:<token>@<host>/<topic>, a"
-                        + " webhook generic+https://<host>/<path> (add ?@Authorization=Bearer%20<token> for a token)");
-            }
-        }
     }
 
     private static String describe(Target.Filter f) {

@@ -39,6 +39,8 @@ import org.jboss.logging.Logger;
  */
 public final class Notifier implements AutoCloseable {
 
+    /** A webhook receives the message key in this header, to drop a repeat a lost answer caused. */
+    public static final String DELIVERY_HEADER = "X-Mediawatch-Delivery";
     public static final String SENT = "notify.sent";
     public static final String FAILED = "notify.failed";
     public static final int MAX_PENDING = 200;

@@ -64,16 +64,10 @@ public final class ServiceUrls {
             case "apprises":
                 return AppriseTarget.of(u, http);
             case "smtp":
-                return smtp(position, u.uri, u.filter);
+                return SmtpTarget.of(position, u.uri, u.filter);
             default:
                 throw u.error("unknown scheme (known: " + String.join(", ", SCHEMES) + ")");
         }
-    }
-
-    /** An e-mail target, made by the SMTP sender of the build that has one. */
-    static Target smtp(int position, URI uri, Target.Filter filter) {
-        throw new UnsupportedOperationException("notification URL #" + position + " (smtp): this build has no"
-                + " e-mail sender");
     }
 
     private static URI api(Map<String, URI> bases, String host) {

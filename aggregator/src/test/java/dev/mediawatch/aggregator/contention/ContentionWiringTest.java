@@ -87,10 +87,9 @@ class ContentionWiringTest {
                         Map.entry("mediawatch.mitigation.enabled", "true"),
                         Map.entry("mediawatch.mitigation.lease", "10s"),
                         Map.entry("mediawatch.mitigation.renew-every", "2s"),
-                        Map.entry("mediawatch.notify.targets.hook.kind", "webhook"),
-                        Map.entry("mediawatch.notify.targets.hook.url",
-                                "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook"),
-                        Map.entry("mediawatch.notify.targets.hook.token", "tok-never-shown"),
+                        Map.entry("mediawatch.notify.urls", "generic+http://127.0.0.1:" + webhook.getAddress().getPort()
+                                + "/hook?@Authorization=Bearer%20tok-never-shown"),
+                        Map.entry("mediawatch.notify.settle", "0s"),
                         Map.entry("mediawatch.incidents.file", journal));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -201,7 +200,8 @@ class ContentionWiringTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> throttleRequests(ThrottleRequest.RELEASE).size() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> WEBHOOK.size() >= 2);
         assertThat(WEBHOOK).hasSize(2);
-        assertThat(WEBHOOK.get(0)).startsWith("stutter:raised:").contains("\"state\":\"raised\"");
+        assertThat(WEBHOOK.get(0)).startsWith("stutter:raised:")
+                .contains("\"title\":\"Streaming stutter during downloads\"").contains("top writers: sabnzbd");
         assertThat(WEBHOOK.get(1)).startsWith("stutter:cleared:");
         assertThat(String.join("\n", WEBHOOK)).doesNotContain("tok-never-shown");
         List<String> events = broker.messages(topics.aggregatorEvents()).stream().map(TestBroker.Published::text).toList();

@@ -146,8 +146,13 @@ class ServiceUrlsTest {
 
     @Test
     void smtp_isHandedToTheEmailSender() {
+        Target t = parse(6, "smtp://u:p" + CANARY + "@mail.example.org:587/?from=mw@example.org&to=me@example.org"
+                + "#severity=critical");
+        assertThat(t).isInstanceOf(SmtpTarget.class);
+        assertThat(t.display()).isEqualTo("smtp://***@mail.example.org");
+        assertThat(t.filter().minSeverity()).isEqualTo(Message.Severity.CRITICAL);
         assertThatThrownBy(() -> parse(6, "smtp://u:p" + CANARY + "@mail.example.org:587/?to=me@example.org"))
-                .isInstanceOf(UnsupportedOperationException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("notification URL #6 (smtp): ")
                 .message().doesNotContain(CANARY);
     }
