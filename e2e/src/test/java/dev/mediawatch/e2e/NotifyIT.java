@@ -92,7 +92,7 @@ class NotifyIT {
                 "MEDIAWATCH_NOTIFY_STATE_FILE", WORK.resolve("notify-state.json").toString()));
         aggregatorPort = Ports.free();
         aggregator = AppProcess.start("aggregator", AppProcess.app("aggregator"), WORK, aggregatorPort, aggregatorEnv);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
             assertThat(aggregator.alive()).as("aggregator alive; log:\n%s", aggregator.output()).isTrue();
             assertThat(aggregator.get("/api/status")).contains("\"service\":\"sabnzbd\"").contains("\"state\":\"running\"");
         });
@@ -150,7 +150,7 @@ class NotifyIT {
         // Restarted while the container is still down: the raise is remembered, not sent again.
         aggregator.close();
         aggregator = AppProcess.start("aggregator", AppProcess.app("aggregator"), WORK, aggregatorPort, aggregatorEnv);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(aggregator.get("/api/status"))
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(aggregator.get("/api/status"))
                 .contains("\"service\":\"sabnzbd\"").contains("exited"));
         await().atMost(Duration.ofSeconds(30)).until(() -> aggregator.output().contains("notifications go to"));
         // Past the settle and the hold on the new aggregator: still one each.

@@ -100,6 +100,8 @@ public final class AlertPolicy {
     private final Instant startedAt;
     private final Duration settle;
     private final LinkedHashMap<String, Sent> sent = new LinkedHashMap<>();
+    /** When this process first saw each sent group open: a later time means it cleared and came back. */
+    private final Map<String, Instant> seenSince = new java.util.HashMap<>();
     private boolean changed;
 
     /**
@@ -144,14 +146,16 @@ public final class AlertPolicy {
         Map<String, Group> groups = groups(open, now);
         for (Group g : groups.values()) {
             Sent was = sent.get(g.key());
-            if (was != null && !was.since().equals(g.since()) && was.since().isBefore(g.since())) {
+            if (was != null) {
+                Instant seen = seenSince.putIfAbsent(g.key(), g.since());
+                if (seen == null || !g.since().isAfter(seen)) {
+                    // Still the raise that was sent: by this process, or before a restart (whose status dates the
+                    // alert from its own start, so only this process's first sight of it counts).
+                    continue;
+                }
                 // The group cleared and came back between two looks: its clear first, then the new raise.
                 out.add(clear(was, now));
                 forget(g.key());
-                was = null;
-            }
-            if (was != null) {
-                continue;
             }
             if (Duration.between(g.since(), now).compareTo(hold(g.kind())) < 0) {
                 continue;
@@ -159,6 +163,7 @@ public final class AlertPolicy {
             Message m = raise(g, evidence);
             out.add(new Out(m, g.severity()));
             remember(new Sent(g.key(), g.kind(), g.severity(), g.since(), m.title()));
+            seenSince.put(g.key(), g.since());
         }
         for (Sent s : List.copyOf(sent.values())) {
             if (!groups.containsKey(s.group())) {
@@ -177,12 +182,14 @@ public final class AlertPolicy {
         sent.remove(s.group());
         sent.put(s.group(), s);
         while (sent.size() > MAX_SENT) {
+            seenSince.remove(sent.keySet().iterator().next());
             sent.remove(sent.keySet().iterator().next());
         }
         changed = true;
     }
 
     private void forget(String group) {
+        seenSince.remove(group);
         if (sent.remove(group) != null) {
             changed = true;
         }
