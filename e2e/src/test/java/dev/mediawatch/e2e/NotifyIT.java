@@ -180,4 +180,21 @@ class NotifyIT {
         }
         assertThat(Files.readString(WORK.resolve("notify-state.json"))).doesNotContain(CANARY);
     }
+
+    @Test
+    void aMalformedUrl_stopsStartup_namingItsPlaceAndScheme_notItsToken() throws Exception {
+        Path file = WORK.resolve("bad-urls");
+        Files.writeString(file, "# phones
+ntfy://ntfy.example.org/media
+gotify://" + CANARY + "@
+");
+        Map<String, String> env = new HashMap<>(aggregatorEnv);
+        env.remove("MEDIAWATCH_NOTIFY_URLS");
+        env.put("MEDIAWATCH_NOTIFY_URLS_FILE", file.toString());
+        env.put("MEDIAWATCH_TOPIC_PREFIX", PREFIX + "-bad");
+        AppProcess bad = AppProcess.start("aggregator-bad-url", AppProcess.app("aggregator"), WORK, Ports.free(), env);
+        assertThat(bad.awaitStartupFailure(Duration.ofSeconds(60))).isNotZero();
+        assertThat(bad.output()).contains("mediawatch.notify.urls-file " + file + ", line 3: notification URL #2 (gotify): ")
+                .doesNotContain(CANARY);
+    }
 }

@@ -112,9 +112,7 @@ public class StatusResource {
     @Produces(MediaType.APPLICATION_JSON)
     public CompletionStage<Response> refresh(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         if (!authorized(authorization)) {
-            return java.util.concurrent.CompletableFuture.completedFuture(Response.status(Response.Status.UNAUTHORIZED)
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mediawatch\"")
-                    .type(MediaType.TEXT_PLAIN).entity("a valid bearer token is required (mediawatch.api.token)\n").build());
+            return unauthorized();
         }
         return refresh.refresh().thenApply(result -> Response.ok(ContractJson.write(result)).build());
     }
@@ -128,14 +126,18 @@ public class StatusResource {
     @Produces(MediaType.APPLICATION_JSON)
     public CompletionStage<Response> notifyTest(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         if (!authorized(authorization)) {
-            return java.util.concurrent.CompletableFuture.completedFuture(Response.status(Response.Status.UNAUTHORIZED)
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mediawatch\"")
-                    .type(MediaType.TEXT_PLAIN).entity("a valid bearer token is required (mediawatch.api.token)\n").build());
+            return unauthorized();
         }
         java.time.Instant at = java.time.Instant.now();
         return notifications.test().thenApply(list -> Response.ok(ContractJson.write(dev.mediawatch.contract.NotifyTest.of(at,
                 list.stream().map(d -> new dev.mediawatch.contract.NotifyTest.Target(d.target().display(), d.target().scheme(),
                         d.sent(), d.detail())).toList()))).build());
+    }
+
+    private static CompletionStage<Response> unauthorized() {
+        return java.util.concurrent.CompletableFuture.completedFuture(Response.status(Response.Status.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mediawatch\"")
+                .type(MediaType.TEXT_PLAIN).entity("a valid bearer token is required (mediawatch.api.token)\n").build());
     }
 
     private boolean authorized(String header) {

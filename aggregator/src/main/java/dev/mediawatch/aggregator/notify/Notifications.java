@@ -101,16 +101,14 @@ public class Notifications {
         this.link = n.externalUrl().map(u -> u.endsWith("/") ? u + "status" : u + "/status").orElse(null);
         List<String[]> urls = urls(n);
         this.http = urls.isEmpty() ? null : OutboundHttp.client("mediawatch-notify-http", 2, n.timeout());
-        List<Target> targets = new ArrayList<>();
-        for (int i = 0; i < urls.size(); i++) {
-            try {
-                targets.add(ServiceUrls.parse(i + 1, urls.get(i)[1], http));
-            } catch (IllegalArgumentException e) {
-                if (http != null) {
-                    OutboundHttp.close(http);
-                }
-                throw new IllegalArgumentException(urls.get(i)[0] + ": " + e.getMessage());
+        List<Target> targets;
+        try {
+            targets = targets(urls, http);
+        } catch (IllegalArgumentException e) {
+            if (http != null) {
+                OutboundHttp.close(http);
             }
+            throw e;
         }
         this.notifier = new Notifier(targets, n.timeout(), n.maxAttempts(), n.backoff(), this::delivered);
         this.stateFile = n.stateFile();
@@ -266,6 +264,19 @@ public class Notifications {
     }
 
     // ---- configuration ----
+
+    /** A target per URL; a mistake names where the URL is (the key, or the file and line) and its scheme. */
+    static List<Target> targets(List<String[]> urls, HttpClient http) {
+        List<Target> targets = new ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) {
+            try {
+                targets.add(ServiceUrls.parse(i + 1, urls.get(i)[1], http));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(urls.get(i)[0] + ": " + e.getMessage());
+            }
+        }
+        return targets;
+    }
 
     /** Each URL with where it came from, in order: the list, then the file's lines. */
     static List<String[]> urls(AggregatorConfig.Notify n) {

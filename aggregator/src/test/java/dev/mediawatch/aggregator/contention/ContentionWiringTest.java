@@ -223,7 +223,22 @@ class ContentionWiringTest {
         given().get("/api/incidents/nope").then().statusCode(404);
         given().get("/api/incidents?since=yesterday").then().statusCode(400).body(containsString("since must be"));
         given().get("/q/metrics").then().body(containsString("mediawatch_incident_store_ok 1.0"),
-                containsString("mediawatch_contention_score"));
+                containsString("mediawatch_contention_score"),
+                containsString("mediawatch_notify_deliveries_total{outcome=\"sent\",scheme=\"generic+http\"} 2.0"));
+
+        // A test message to every target, answered per target; the token is sent, never shown.
+        int before = WEBHOOK.size();
+        String answer = given().post("/api/notify/test").then().statusCode(200).extract().asString();
+        dev.mediawatch.contract.NotifyTest test = ContractJson.mapper().readValue(answer, dev.mediawatch.contract.NotifyTest.class);
+        assertThat(test.pass()).isTrue();
+        assertThat(test.targets()).singleElement().satisfies(t -> {
+            assertThat(t.target()).isEqualTo("generic+http://***@127.0.0.1");
+            assertThat(t.sent()).isTrue();
+            assertThat(t.detail()).startsWith("HTTP 204");
+        });
+        assertThat(answer).doesNotContain("tok-never-shown").doesNotContain("/hook");
+        assertThat(WEBHOOK).hasSize(before + 1);
+        assertThat(WEBHOOK.get(before)).startsWith("test:").contains("mediawatch test notification");
     }
 
     private List<ThrottleRequest> throttleRequests(String action) {

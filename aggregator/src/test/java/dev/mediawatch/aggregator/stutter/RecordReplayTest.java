@@ -69,16 +69,21 @@ class RecordReplayTest {
         for (long i = 0; i < n; i++) {
             each.run();
             clock.now = t.now.plus(t.config.window()).minusSeconds(1);
-            for (Trace.Host h : List.of(t.dl, t.st)) {
-                HostSample s = h.sample(clock.now);
-                r.record(topics.availability(h.id), Topics.Kind.AVAILABILITY, Availability.ONLINE.payload());
-                r.record(topics.state(h.id), Topics.Kind.STATE, ContractJson.write(HostState.of(h.id, h.role, "0.1.0",
-                        clock.now, new EngineState(true, "20.10", "1.41", null, Trace.T0), List.of())));
-                r.record(topics.io(h.id), Topics.Kind.IO, ContractJson.write(s.io()));
-                r.record(topics.mounts(h.id), Topics.Kind.MOUNTS, ContractJson.write(s.mounts()));
-                r.record(topics.activity(h.id), Topics.Kind.ACTIVITY, ContractJson.write(s.activity()));
-            }
+            report(t, r, clock, topics);
             t.windows(1);
+        }
+    }
+
+    /** What both hosts of the trace report, recorded at the clock's time. */
+    private static void report(Trace t, Recorder r, TestClock clock, Topics topics) {
+        for (Trace.Host h : List.of(t.dl, t.st)) {
+            HostSample s = h.sample(clock.now);
+            r.record(topics.availability(h.id), Topics.Kind.AVAILABILITY, Availability.ONLINE.payload());
+            r.record(topics.state(h.id), Topics.Kind.STATE, ContractJson.write(HostState.of(h.id, h.role, "0.1.0",
+                    clock.now, new EngineState(true, "20.10", "1.41", null, Trace.T0), List.of())));
+            r.record(topics.io(h.id), Topics.Kind.IO, ContractJson.write(s.io()));
+            r.record(topics.mounts(h.id), Topics.Kind.MOUNTS, ContractJson.write(s.mounts()));
+            r.record(topics.activity(h.id), Topics.Kind.ACTIVITY, ContractJson.write(s.activity()));
         }
     }
 
@@ -142,15 +147,7 @@ class RecordReplayTest {
                 }
                 live.now = live.now.plus(config.window());
                 clock.now = live.now.plusMillis(2);
-                for (Trace.Host h : List.of(live.dl, live.st)) {
-                    HostSample s = h.sample(clock.now);
-                    r.record(topics.availability(h.id), Topics.Kind.AVAILABILITY, Availability.ONLINE.payload());
-                    r.record(topics.state(h.id), Topics.Kind.STATE, ContractJson.write(HostState.of(h.id, h.role, "0.1.0",
-                            clock.now, new EngineState(true, "20.10", "1.41", null, Trace.T0), List.of())));
-                    r.record(topics.io(h.id), Topics.Kind.IO, ContractJson.write(s.io()));
-                    r.record(topics.mounts(h.id), Topics.Kind.MOUNTS, ContractJson.write(s.mounts()));
-                    r.record(topics.activity(h.id), Topics.Kind.ACTIVITY, ContractJson.write(s.activity()));
-                }
+                report(live, r, clock, topics);
                 clock.now = live.now.plusMillis(3);
                 r.window(live.now);
                 live.window();
