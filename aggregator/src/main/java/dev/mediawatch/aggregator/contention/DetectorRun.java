@@ -96,12 +96,15 @@ public final class DetectorRun {
 
     /**
      * A window to learn from: nothing downloading (the downloaders count is 0 on every download host that reported
-     * it; where none did, no download pressure), no stutter raised and no stream stalled. Contention (downloads with
-     * degraded streaming) is never calm, so an evening of it never becomes "normal". A streaming side degraded by
+     * it; where none did, no download pressure), no contention (download pressure with degraded streaming, whether
+     * or not anybody watches), no stutter raised and no stream stalled, so an evening of contention never becomes
+     * "normal". A streaming side degraded by
      * the default thresholds alone is not excluded: that is how a slow NAS stops looking degraded.
      */
     public static boolean calm(Decision d) {
-        if (d.stutter().raised()) {
+        if (d.stutter().raised() || Contention.CONTENTION.equals(d.contention().state())) {
+            // Contention is never calm, alert or not: writes no downloader API counts (an import, a transcode)
+            // slowing the NAS while nobody watches would otherwise become the normal.
             return false;
         }
         for (StreamSession s : d.contention().evidence().sessions()) {

@@ -152,6 +152,29 @@ class LearningScenarioTest {
         assertThat(view(learned, Signals.STREAMING, Signals.NFS_READ_RTT).calmSamples()).isGreaterThan(after.calmSamples());
     }
 
+    /**
+     * Writes no downloader API counts (an import copying files, a transcode, fio in the benchmark) slowing the NAS
+     * while nobody watches: no alert, and still not calm. Learning it would make the contention the normal.
+     */
+    @Test
+    void contentionWithoutAnAlert_writersTheApisDoNotCount_nobodyWatching_isNotLearned() {
+        DetectorConfig config = DetectorConfig.defaults();
+        Baselines learned = baselines(config);
+        Trace t = new Trace(config, learned);
+        run(t, CALM_HOUR_AND_A_BIT, () -> nas(t.st, 1.0));
+        SignalBaseline before = view(learned, Signals.STREAMING, Signals.NFS_READ_RTT);
+        t.dl.downloading();
+        t.dl.sabActive = false;
+        t.dl.qbtActive = false;
+        t.st.sessions = List.of(Trace.session("s1", true, false)); // paused: nobody watching
+        run(t, Duration.ofHours(1), () -> nas(t.st, 30.0));
+        assertThat(t.transitions()).isEmpty();
+        assertThat(t.last().contention().state()).isEqualTo(dev.mediawatch.contract.Contention.CONTENTION);
+        SignalBaseline after = view(learned, Signals.STREAMING, Signals.NFS_READ_RTT);
+        assertThat(after.calmSamples()).isEqualTo(before.calmSamples());
+        assertThat(after.p99()).isEqualTo(before.p99());
+    }
+
     @Test
     void aStalledStream_withDownloads_raisesStutterAfterTheShortHold_namingTheStream() {
         Trace t = new Trace(DetectorConfig.defaults(), baselines(DetectorConfig.defaults()));
