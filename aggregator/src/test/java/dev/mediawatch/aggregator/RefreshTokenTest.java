@@ -38,6 +38,14 @@ class RefreshTokenTest {
     }
 
     @Test
+    void theNotificationTest_needsTheTokenToo_andWithItAnswersEvenWithoutTargets() {
+        given().post("/api/notify/test").then().statusCode(401).header("WWW-Authenticate", containsString("Bearer"));
+        given().header("Authorization", "Bearer wrong").post("/api/notify/test").then().statusCode(401);
+        given().header("Authorization", "Bearer " + TOKEN).post("/api/notify/test").then().statusCode(200)
+                .body("schema", equalTo("mediawatch.notify-test"), "pass", equalTo(true), "targets.size()", equalTo(0));
+    }
+
+    @Test
     void refresh_withTheToken_runs_andTheStatusNeedsNone() {
         given().header("Authorization", "Bearer " + TOKEN).post("/api/refresh").then().statusCode(200)
                 .body("schema", equalTo("mediawatch.refresh"));

@@ -82,6 +82,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.mediawatch.contract.RefreshResult.class,
         dev.mediawatch.contract.BaselineReport.class,
         dev.mediawatch.contract.SignalBaseline.class,
+        dev.mediawatch.contract.NotifyTest.class,
+        dev.mediawatch.contract.NotifyTest.Target.class,
 }, ignoreNested = false)
 public final class NativeRegistrations {
 

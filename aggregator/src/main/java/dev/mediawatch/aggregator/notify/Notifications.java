@@ -121,6 +121,9 @@ public class Notifications {
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (notifier.targets().isEmpty()) {
+            return; // nobody to tell: no policy, no state file
+        }
         thread.scheduleWithFixedDelay(this::look, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -132,7 +135,9 @@ public class Notifications {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        save();
+        if (!notifier.targets().isEmpty()) {
+            save();
+        }
         notifier.close();
         if (http != null) {
             OutboundHttp.close(http);
