@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The one JSON codec of the contract. Agent, aggregator and their REST endpoints all write through a mapper
@@ -37,7 +36,7 @@ public final class ContractJson {
      * Quarkus apps call this from an {@code ObjectMapperCustomizer} so REST bodies match MQTT payloads.
      */
     public static ObjectMapper configure(ObjectMapper mapper) {
-        mapper.registerModule(new JavaTimeModule());
+        mapper.registerModule(InstantCodec.module());
         mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         mapper.disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
         mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

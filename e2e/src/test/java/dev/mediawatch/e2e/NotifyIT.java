@@ -184,10 +184,7 @@ class NotifyIT {
     @Test
     void aMalformedUrl_stopsStartup_namingItsPlaceAndScheme_notItsToken() throws Exception {
         Path file = WORK.resolve("bad-urls");
-        Files.writeString(file, "# phones
-ntfy://ntfy.example.org/media
-gotify://" + CANARY + "@
-");
+        Files.writeString(file, "# phones\nntfy://ntfy.example.org/media\ngotify://" + CANARY + "@\n");
         Map<String, String> env = new HashMap<>(aggregatorEnv);
         env.remove("MEDIAWATCH_NOTIFY_URLS");
         env.put("MEDIAWATCH_NOTIFY_URLS_FILE", file.toString());
