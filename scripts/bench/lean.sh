@@ -58,7 +58,7 @@ elif [ ! -f "$app/quarkus-run.jar" ] || [ -n "$(find common runtime agent -newer
   ./mvnw -o -q install -DskipTests -pl common,runtime,agent -am
 fi
 # As shipped means with the class cache the installer records: made again when missing or older than the app.
-cache=$(ls "$app"/app-cds.jsa "$app"/app.aot 2>/dev/null | head -1 || true)
+cache=$(find "$app" -maxdepth 1 \( -name app-cds.jsa -o -name app.aot \) -print -quit)
 if [ -z "$cache" ] || [ -n "$(find "$app" -newer "$cache" -name '*.jar' -print -quit)" ]; then
   log "recording the agent's class cache (mediawatch-agent aot-train)"
   MEDIAWATCH_AGENT_HOME="$(dirname "$app")" "$launcher" aot-train >/dev/null
