@@ -72,6 +72,25 @@ public interface AggregatorConfig {
 
     Acceptance acceptance();
 
+    Web web();
+
+    /** The web page at {@code /}: the live status, contention over 24 hours, incidents. */
+    interface Web {
+        /**
+         * The most pages open on live updates at once ({@code /api/status/stream}); one more is refused with
+         * {@code 503} until one closes. Default 100.
+         */
+        @WithDefault("100")
+        @WithConverter(dev.mediawatch.runtime.config.PositiveInt.class)
+        int maxLive();
+
+        /**
+         * The time zone the page shows times in (e.g. {@code Europe/Berlin}). Default: the aggregator's own zone.
+         */
+        @WithConverter(ZoneConverter.class)
+        Optional<java.time.ZoneId> zone();
+    }
+
     /** The split plan's success criteria that need memory: services working, the tunnel, smooth streaming, the soak. */
     interface Acceptance {
         /**

@@ -121,6 +121,7 @@ public class StatusService {
         return t;
     });
     private volatile Snapshot snapshot;
+    private final java.util.List<java.util.function.Consumer<Snapshot>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long builtNanos;
     /** The earliest a change-triggered build should run: 9 build-times after the last one ended. */
     private volatile long nextBuildNanos;
@@ -177,6 +178,14 @@ public class StatusService {
 
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * Called with every new build, on the status thread: the listener must only hand the snapshot on (the live
+     * page does), never render or write there.
+     */
+    public void onBuilt(java.util.function.Consumer<Snapshot> listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /** Nanoseconds since the last build (the health check's "state fresh"). */
@@ -273,6 +282,9 @@ public class StatusService {
         nextBuildNanos = builtNanos + 9 * (builtNanos - start);
         buildTimer.record(builtNanos - start, TimeUnit.NANOSECONDS);
         gauges.update(report);
+        for (java.util.function.Consumer<Snapshot> l : listeners) {
+            l.accept(next);
+        }
     }
 
     private void publishIfDue() {
