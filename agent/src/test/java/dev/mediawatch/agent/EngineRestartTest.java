@@ -74,7 +74,7 @@ class EngineRestartTest {
         });
 
         services("dockerd-start");
-        // The bar: the truth within 10 s of the engine's return.
+        // The bar: the truth within 10 s of the engine's return.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HostState s = wire().state();
             assertThat(s.engine().reachable()).isTrue();

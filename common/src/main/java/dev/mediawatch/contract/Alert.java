@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * An open alert: a condition that is true now. It closes by itself when the condition ends.
  *
  * @param id       stable while the condition lasts: {@code <kind>:<host>[:<subject>]}
- * @param kind     {@code host}, {@code engine}, {@code mount}, {@code service}, ... (later issues add more)
+ * @param kind     {@code host}, {@code engine}, {@code mount}, {@code service}, {@code source}, {@code stutter}, ... (docs/contract.md lists them all)
  * @param severity critical or warning
  * @param host     the host it is about; absent for stack-wide alerts
  * @param subject  the service, mount path or other thing it is about; absent for the host itself
