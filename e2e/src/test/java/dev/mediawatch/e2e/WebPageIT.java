@@ -86,6 +86,7 @@ class WebPageIT {
     private static int aggregatorPort;
     private static final List<AppProcess> apps = new ArrayList<>();
     private static Browser browser;
+    private static final String TOKEN = "page-token-" + java.util.UUID.randomUUID();
     /** The aggregator was killed on purpose: the page's reconnect attempts may fail in the console from then on. */
     private static boolean aggregatorKilled;
 
@@ -269,6 +270,55 @@ class WebPageIT {
 
     @Test
     @Order(6)
+    void theRefreshButton_refreshesEveryHost_withoutAToken() {
+        browser.open(page());
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.one("#refresh").isDisplayed());
+        browser.one("#refresh").click();
+        await("the refresh's answer").atMost(WAIT).untilAsserted(() ->
+                assertThat(browser.text("#refresh-result")).isEqualTo("refreshed 2 hosts"));
+        assertThat(browser.one("#token-form").isDisplayed()).as("no token asked where none is configured").isFalse();
+    }
+
+    @Test
+    @Order(7)
+    void whereTheApiHasAToken_thePageAsksForIt_andKeepsItNowhere() throws Exception {
+        // An aggregator of its own with a token, on a prefix no agent uses: the point is the token, not the hosts.
+        Map<String, String> env = new HashMap<>(Map.of(
+                "MEDIAWATCH_MQTT_HOST", "127.0.0.1",
+                "MEDIAWATCH_MQTT_PORT", Integer.toString(TestServices.mosquittoPort()),
+                "MEDIAWATCH_TOPIC_PREFIX", PREFIX + "-token",
+                "MEDIAWATCH_API_TOKEN", TOKEN,
+                "MEDIAWATCH_INCIDENTS_FILE", WORK.resolve("token-incidents.journal").toString(),
+                "MEDIAWATCH_HOMEASSISTANT_DISCOVERY", "false"));
+        int port = Ports.free();
+        AppProcess tokened = AppProcess.start("aggregator-token", AppProcess.app("aggregator"), WORK, port, env);
+        apps.add(tokened);
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(IOException.class).until(() -> tokened.status("/q/health/live") == 200);
+        browser.open("http://127.0.0.1:" + port + "/");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.one("#refresh").isDisplayed());
+        browser.one("#refresh").click();
+        await("the page asks for the token").atMost(WAIT).until(() -> browser.one("#token-form").isDisplayed());
+        assertThat(browser.text("#refresh-result")).contains("token");
+        // The 401 that made the page ask is in the console as a failed load: expected here, and only here.
+        assertThat(browser.consoleErrors()).allSatisfy(e -> assertThat(e).contains("/api/refresh").contains("401"));
+        browser.clearConsole();
+
+        browser.one("#token").sendKeys(TOKEN);
+        browser.one("#token-form button[type=submit]").click();
+        await("refreshed with the token").atMost(WAIT).untilAsserted(() ->
+                assertThat(browser.text("#refresh-result")).startsWith("refreshed"));
+        assertThat(browser.one("#token-form").isDisplayed()).isFalse();
+        // Kept in the tab's memory only: not in the field, a cookie or either storage, and never in the server's log.
+        assertThat(browser.script("return document.getElementById('token').value")).isEqualTo("");
+        assertThat(browser.script("return document.cookie")).isEqualTo("");
+        assertThat(browser.script("return window.localStorage.length + window.sessionStorage.length")).isEqualTo(0L);
+        assertThat(tokened.output()).doesNotContain(TOKEN);
+        tokened.close();
+        apps.remove(tokened);
+    }
+
+    @Test
+    @Order(8)
     void aLostLiveConnection_isShown() throws Exception {
         browser.open(page());
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.count(vm(DL)) == 1);
