@@ -19,6 +19,7 @@ public enum Schema {
     HOST_ACTIVITY("mediawatch.host-activity", 1),
     THROTTLE("mediawatch.throttle", 1),
     CONTENTION("mediawatch.contention", 1),
+    CONTENTION_HISTORY("mediawatch.contention-history", 1),
     ALERT("mediawatch.alert", 1),
     INCIDENTS("mediawatch.incidents", 1),
     BASELINES("mediawatch.baselines", 1),
