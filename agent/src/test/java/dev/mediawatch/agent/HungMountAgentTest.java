@@ -41,8 +41,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * while the directory beside it is still audited every second.
  *
  * <p>Needs the test dockerd, and fuse3 with python3-fusepy ({@code scripts/services.sh start}). The real tier holds
- * the dead mount {@link #HOLD}; the soak ({@code ./mvnw -pl agent verify -Psoak}) holds it 5 minutes, or
- * {@code -Dmwtest.hung.minutes} (fractions allowed).
+ * the dead mount {@link #HOLD}; the soak ({@code ./mvnw -pl agent verify -Psoak}, or {@code -Dtest=HungMountAgentTest})
+ * holds it 5 minutes, or {@code -Dmwtest.hung.minutes} (fractions allowed).
  */
 @QuarkusTest
 @RealServices

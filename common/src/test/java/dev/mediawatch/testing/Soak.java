@@ -10,9 +10,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.Tag;
 
 /**
- * A test of the <b>soak</b> tier: minutes long, run only when asked for ({@code ./mvnw -pl agent verify -Psoak}). Neither
- * {@code ./mvnw test} nor {@code ./mvnw verify} runs it. A soak test that also needs real services carries
- * {@link RealServices} too; the soak profile runs it all the same.
+ * A test of the <b>soak</b> tier: minutes long, run only when asked for: {@code ./mvnw -pl agent verify -Psoak}, or by
+ * naming its class ({@code -Dtest=...}). Neither {@code ./mvnw test} nor {@code ./mvnw verify} runs it. A soak test that
+ * also needs real services carries {@link RealServices} too; the soak profile runs it all the same.
  */
 @Documented
 @Inherited
