@@ -35,9 +35,9 @@
 #                              already set (the secret itself, or its _FILE) wins
 set -euo pipefail
 
-# Measured on the agent (docs/benchmarks in the README): ~40% less memory than the defaults. The heap may grow to
-# 24 MB as before, but starts at 4 MB and is kept about a third larger than what survives a collection (the agent
-# keeps ~6 MB live with 34 containers: a young collection every ~10 s, under a millisecond each).
+# Measured on the agent (docs/benchmarks.md): ~40% less memory than the defaults. The heap may grow to 24 MB,
+# but starts at 4 MB and is kept about a third larger than what survives a collection (the agent keeps ~6 MB live
+# with 34 containers: a young collection every ~10 s, under a millisecond each).
 DEFAULT_JVM_FLAGS="-Xmx24m -Xms4m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss256k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=16m -XX:+UseSerialGC \
 -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.type=unpooled \
 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"

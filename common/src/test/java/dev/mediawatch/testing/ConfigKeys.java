@@ -1,15 +1,18 @@
 package dev.mediawatch.testing;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The property keys a {@code @ConfigMapping} interface defines, derived the way SmallRye Config derives them
- * (method names in kebab case, nested interfaces as groups), so tests can check the README documents
- * every one. Plain reflection: common knows nothing of Quarkus.
+ * (method names in kebab case, nested interfaces as groups), so tests can check that docs/configuration.md
+ * documents every one. Plain reflection: common knows nothing of Quarkus.
  */
 public final class ConfigKeys {
 
@@ -64,18 +67,45 @@ public final class ConfigKeys {
         return out.toString();
     }
 
-    /** The backticked {@code mediawatch.*} keys of the README table under {@code heading} (e.g. "### Agent"). */
-    public static List<String> documentedInReadme(String heading) throws java.io.IOException {
-        String readme = java.nio.file.Files.readString(repo().resolve("README.md"), java.nio.charset.StandardCharsets.UTF_8);
-        int from = readme.indexOf(heading + "\n");
-        if (from < 0) {
-            throw new AssertionError("no '" + heading + "' section in README.md");
+    /**
+     * The backticked {@code mediawatch.*} keys of the table rows in the section under {@code heading} (e.g.
+     * {@code "## Agent"}) of a Markdown file: from that heading to the next heading of the same or a higher level,
+     * lines in fenced code blocks not counted as headings.
+     *
+     * @param doc     the Markdown file, e.g. {@code repo().resolve("docs/configuration.md")}
+     * @param heading the whole heading line
+     */
+    public static List<String> documentedIn(Path doc, String heading) throws IOException {
+        List<String> lines = Files.readAllLines(doc, StandardCharsets.UTF_8);
+        int level = headingLevel(heading);
+        if (level == 0) {
+            throw new IllegalArgumentException("'" + heading + "' is not a Markdown heading");
         }
-        int to = readme.indexOf("\n#", from + 1);
-        return readme.substring(from, to < 0 ? readme.length() : to).lines()
-                .filter(l -> l.startsWith("| `mediawatch."))
-                .map(l -> l.substring(3, l.indexOf('`', 3)))
-                .toList();
+        int from = lines.indexOf(heading);
+        if (from < 0) {
+            throw new AssertionError("no '" + heading + "' section in " + doc);
+        }
+        List<String> keys = new ArrayList<>();
+        boolean fenced = false;
+        for (String line : lines.subList(from + 1, lines.size())) {
+            if (line.startsWith("```")) {
+                fenced = !fenced;
+            } else if (!fenced && headingLevel(line) > 0 && headingLevel(line) <= level) {
+                break;
+            } else if (!fenced && line.startsWith("| `mediawatch.")) {
+                keys.add(line.substring(3, line.indexOf('`', 3)));
+            }
+        }
+        return keys;
+    }
+
+    /** 1 for {@code # x}, 2 for {@code ## x}, ...; 0 when the line is not an ATX heading. */
+    static int headingLevel(String line) {
+        int n = 0;
+        while (n < line.length() && line.charAt(n) == '#') {
+            n++;
+        }
+        return n >= 1 && n <= 6 && n < line.length() && line.charAt(n) == ' ' ? n : 0;
     }
 
     /** The repository's root, as the build passes it ({@code mwtest.repo}). */

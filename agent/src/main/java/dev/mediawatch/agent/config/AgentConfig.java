@@ -17,8 +17,8 @@ import io.smallrye.config.WithDefault;
 
 /**
  * The agent's configuration, every key under {@code mediawatch.}; each can be set by environment variable
- * the Quarkus way ({@code mediawatch.mqtt.host} is {@code MEDIAWATCH_MQTT_HOST}). The README's
- * configuration table lists the same keys.
+ * the Quarkus way ({@code mediawatch.mqtt.host} is {@code MEDIAWATCH_MQTT_HOST}). The table in
+ * docs/configuration.md lists the same keys ({@code ConfigDocTest} checks it).
  *
  * <p>Every single value is checked here, by the converter its key declares ({@code @WithConverter}): a bad one
  * stops startup naming the key, the value and the problem, with every other bad one. What relates several values

@@ -19,7 +19,7 @@ import io.vertx.ext.web.RoutingContext;
  * <p>A plain Vert.x route on the event loop rather than a JAX-RS method, for one reason: JAX-RS hands a
  * {@code byte[]} to Vert.x, which copies it into a new buffer for every response. With a thousand hosts the
  * status is 4.5 MB, so 200 requests a second copied 900 MB/s of short-lived arrays too large for the young
- * generation's regions, and the GC pauses they caused were the p99 (README, fleet load). Here each build's bytes
+ * generation's regions, and the GC pauses they caused were the p99 (docs/benchmarks.md, fleet load). Here each build's bytes
  * are wrapped once and every response writes the same read-only bytes.
  */
 @ApplicationScoped

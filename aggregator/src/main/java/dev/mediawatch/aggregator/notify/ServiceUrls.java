@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class ServiceUrls {
 
-    /** The schemes understood, as the README lists them. */
+    /** The schemes understood, as docs/configuration.md lists them ({@code mediawatch.notify.urls}). */
     public static final List<String> SCHEMES = List.of("ntfy", "gotify", "discord", "telegram", "pushover", "slack",
             "matrix", "smtp", "generic", "generic+http", "generic+https", "apprise", "apprises");
 

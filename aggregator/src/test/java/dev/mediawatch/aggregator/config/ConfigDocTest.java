@@ -8,12 +8,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.mediawatch.testing.ConfigKeys;
 
-/** The README's configuration table lists exactly the keys {@link AggregatorConfig} defines. */
+/** The aggregator's table in docs/configuration.md lists exactly the keys {@link AggregatorConfig} defines. */
 class ConfigDocTest {
 
+    private static final String DOC = "docs/configuration.md";
+
     @Test
-    void readmeTable_listsEveryKey_andNoOther() throws Exception {
-        List<String> documented = ConfigKeys.documentedInReadme("### Aggregator");
+    void configurationDoc_listsEveryKey_andNoOther() throws Exception {
+        List<String> documented = ConfigKeys.documentedIn(ConfigKeys.repo().resolve(DOC), "## Aggregator");
         assertThat(documented).hasSizeGreaterThan(5);
         assertThat(documented).containsExactlyInAnyOrderElementsOf(ConfigKeys.of(AggregatorConfig.class, "mediawatch"));
     }
