@@ -6,9 +6,11 @@
 #   and the tools host-signal tests use: fuse3 + python3-fusepy (a FUSE filesystem whose statfs hangs,
 #   scripts/testfs/hangfs.py) and fio (real disk contention),
 #   python3-jinja2 (HomeAssistantIT renders HA templates with the real Jinja2), openssl (BrokerSecurityIT's test CA,
-#   SmtpTargetTest's server certificate), python3-aiosmtpd (SmtpTargetTest's SMTP server, started by the test)
-#   and qbittorrent-nox (Debian's qBittorrent 4.5, WebUI API v2): installed only, never started here; the
-#   activity and throttle tests start their own on a temporary profile and a free port and kill it at the end.
+#   SmtpTargetTest's server certificate), python3-aiosmtpd (SmtpTargetTest's SMTP server, started by the test),
+#   qbittorrent-nox (Debian's qBittorrent 4.5, WebUI API v2): installed only, never started here; the
+#   activity and throttle tests start their own on a temporary profile and a free port and kill it at the end;
+#   and chromium + chromium-driver (the e2e module's Browser: WebPageIT drives the aggregator's page in headless
+#   Chromium through Selenium and chromedriver, both given by path so Selenium Manager never downloads a driver).
 # Idempotent: what is installed is not installed again, what runs is reused.
 #
 #   scripts/services.sh start   start (or reuse) them; prints `export ...` lines for the tests
@@ -38,7 +40,8 @@ as_root() {
 
 ensure_packages() {
   local missing=()
-  for p in docker.io mosquitto mosquitto-clients openssl busybox-static fuse3 python3-fusepy fio qbittorrent-nox python3-jinja2 python3-aiosmtpd; do
+  for p in docker.io mosquitto mosquitto-clients openssl busybox-static fuse3 python3-fusepy fio qbittorrent-nox python3-jinja2 python3-aiosmtpd \
+      chromium chromium-driver; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -104,6 +107,8 @@ print_env() {
   echo "export MEDIAWATCH_TEST_DOCKER_HOST=$docker_host"
   echo "export MEDIAWATCH_TEST_MQTT_PORT=$mqtt_port"
   echo "export MEDIAWATCH_TEST_IMAGE=$image"
+  echo "export MEDIAWATCH_TEST_CHROMIUM=/usr/bin/chromium"
+  echo "export MEDIAWATCH_TEST_CHROMEDRIVER=/usr/bin/chromedriver"
 }
 
 stop_pid() {

@@ -126,6 +126,15 @@ public final class ContractJson {
         return read(payload, Schema.CONTENTION, Contention.class);
     }
 
+    /**
+     * Reads the detector's windows ({@code GET /api/contention/history}, {@code GET /api/incidents/<id>/windows}).
+     * A day of 5 s windows with 16 signals each is about 40 MB, of 1 s windows (the most the aggregator keeps)
+     * about 215 MB: the bound is above that.
+     */
+    public static ContentionHistory readContentionHistory(byte[] payload) throws PayloadRejected {
+        return read(payload, Schema.CONTENTION_HISTORY, ContentionHistory.class, 512 * MAX_PAYLOAD_BYTES);
+    }
+
     /** Reads one of the aggregator's retained alert states. */
     public static AlertState readAlert(byte[] payload) throws PayloadRejected {
         return read(payload, Schema.ALERT, AlertState.class);

@@ -49,7 +49,8 @@ class ContractDocTest {
             PressureLine.class, DiskIo.class, ContainerIo.class, HostActivity.class, ActivitySource.class, ArrImports.class, ServiceIdentity.class,
             StreamSession.class, BaselineReport.class, SignalBaseline.class, DownloadQueue.class, TorrentTransfer.class, PostProcessor.class, ThrottleState.class,
             DownloadLimits.class, ThrottleRequest.class, Contention.class, StutterEvidence.class, SignalValue.class,
-            AlertState.class, Incident.class, IncidentAction.class, IncidentList.class, NotifyTest.class })
+            AlertState.class, Incident.class, IncidentAction.class, IncidentList.class, NotifyTest.class,
+            ContentionHistory.class, ContentionWindow.class })
     void everyRecordField_isDocumented_andNothingElse(Class<?> record) {
         List<String> documented = tableFields(record.getSimpleName());
         List<String> components = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
@@ -63,7 +64,7 @@ class ContractDocTest {
         assertThat(examples.keySet()).containsExactlyInAnyOrder(Schema.HOST_STATE.id(), Schema.HOST_EVENT.id(),
                 Schema.COMMAND.id(), Schema.STATUS.id(), Schema.HOST_MOUNTS.id(), Schema.HOST_IO.id(),
                 Schema.REFRESH.id(), Schema.HOST_ACTIVITY.id(), Schema.THROTTLE.id(), Schema.CONTENTION.id(),
-                Schema.ALERT.id(), Schema.INCIDENTS.id(), Schema.BASELINES.id());
+                Schema.ALERT.id(), Schema.INCIDENTS.id(), Schema.BASELINES.id(), Schema.CONTENTION_HISTORY.id());
         for (Map.Entry<String, String> e : examples.entrySet()) {
             byte[] json = e.getValue().getBytes(StandardCharsets.UTF_8);
             JsonNode tree = ContractJson.mapper().readTree(json);
@@ -82,6 +83,7 @@ class ContractDocTest {
                 case "mediawatch.alert" -> ContractJson.readAlert(json);
                 case "mediawatch.incidents" -> ContractJson.readIncidents(json);
                 case "mediawatch.baselines" -> ContractJson.readBaselines(json);
+                case "mediawatch.contention-history" -> ContractJson.readContentionHistory(json);
                 default -> throw new AssertionError(e.getKey());
             };
             assertThat(new String(ContractJson.write(decoded), StandardCharsets.UTF_8))

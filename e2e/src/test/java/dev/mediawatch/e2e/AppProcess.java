@@ -180,6 +180,12 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** The name it was started with (its log is {@code <name>.log}). */
+    @Override
+    public String toString() {
+        return name;
+    }
+
     /** SIGTERM, then SIGKILL if it does not stop in 10 s. */
     @Override
     public void close() throws InterruptedException {

@@ -73,6 +73,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.mediawatch.contract.AlertSeverity.class,
         dev.mediawatch.contract.AlertState.class,
         dev.mediawatch.contract.Contention.class,
+        dev.mediawatch.contract.ContentionWindow.class,
+        dev.mediawatch.contract.ContentionHistory.class,
         dev.mediawatch.contract.SignalValue.class,
         dev.mediawatch.contract.StutterEvidence.class,
         dev.mediawatch.contract.Incident.class,

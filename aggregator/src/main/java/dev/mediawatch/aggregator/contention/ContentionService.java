@@ -31,6 +31,8 @@ import dev.mediawatch.contract.AlertSeverity;
 import dev.mediawatch.contract.AlertState;
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.Contention;
+import dev.mediawatch.contract.ContentionHistory;
+import dev.mediawatch.contract.ContentionWindow;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.DownloadLimits;
 import dev.mediawatch.contract.EventTypes;
@@ -50,8 +52,11 @@ import io.quarkus.runtime.StartupEvent;
  * window: samples from the registry, a decision, the contention sensor (retained {@code <prefix>/contention}), each
  * alert's state (retained {@code <prefix>/alerts/<id>}) when it changes, an event on {@code <prefix>/events}, the
  * incident timeline (with the notifications sent about it), the opt-in throttle lease, and the detector's part of the
- * unified status, whose alerts the notifications take from there. Nothing here blocks on MQTT (publishes are
- * asynchronous); the incident store writes (and fsyncs) on this thread, a few times per incident.
+ * unified status, whose alerts the notifications take from there. Every window also goes into the 24-hour
+ * {@link History} ({@link #history(Instant)}) and, while an incident is open, into the incident's windows kept with it
+ * ({@link #incidentWindows(String)}). Nothing here blocks on MQTT (publishes are asynchronous); the incident store
+ * writes (and fsyncs) on this thread, a few times per incident, and an open incident's windows file (a few hundred KB
+ * at most) once a minute.
  */
 @ApplicationScoped
 public class ContentionService {
@@ -74,6 +79,8 @@ public class ContentionService {
     private final IncidentStore incidents;
     private final Mitigation mitigation;
     private final Duration window;
+    /** The last 24 hours of windows, for the charts; read from HTTP threads. */
+    private final History history;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mediawatch-stutter");
@@ -105,6 +112,7 @@ public class ContentionService {
         this.baselineStore = new dev.mediawatch.aggregator.baseline.BaselineStore(config.stutter().baselinesFile());
         baselineStore.load(run.baselines());
         this.window = config.stutter().window();
+        this.history = new History(window);
         AggregatorConfig.Mitigation m = config.mitigation();
         this.mitigation = new Mitigation(m.enabled(),
                 new DownloadLimits(m.sabnzbdLimit() > 0 ? m.sabnzbdLimit() : null,
@@ -121,6 +129,9 @@ public class ContentionService {
         dev.mediawatch.runtime.metrics.Gauges.replace(meters, "mediawatch_incident_store_ok",
                 "1 while incidents are being kept, 0 when the store is broken or unwritable",
                 io.micrometer.core.instrument.Tags.empty(), this, s -> "ok".equals(s.incidents.health()) ? 1 : 0);
+        dev.mediawatch.runtime.metrics.Gauges.replace(meters, "mediawatch_incident_windows_ok",
+                "1 while every incident's windows file could be written and read, 0 otherwise",
+                io.micrometer.core.instrument.Tags.empty(), this, s -> "ok".equals(s.incidents.windowsHealth()) ? 1 : 0);
     }
 
     /**
@@ -226,6 +237,31 @@ public class ContentionService {
         return incidents.get(id);
     }
 
+    /**
+     * The detector's windows at or after {@code since}, oldest first, from the last 24 hours kept in memory (at most
+     * {@value ContentionWindow#MAX_SIGNALS} signals each). Safe from any thread; it never waits for the detector's
+     * window, but a day of windows is a few hundred thousand records: not for the event loop.
+     */
+    public ContentionHistory history(Instant since) {
+        return ContentionHistory.of(clock.instant(), window.toSeconds(), since, history.since(since));
+    }
+
+    /**
+     * The windows kept with an incident, oldest first: from 5 minutes before its raise to its clear (or to now while
+     * it is open), at most 720; empty when no incident has that id or none of its windows are kept (only the newest
+     * 100 incidents keep them). Safe from any thread; a closed incident's windows are read from disk.
+     */
+    public Optional<List<ContentionWindow>> incidentWindows(String incidentId) {
+        return incidents.windows(incidentId).map(IncidentStore.Windows::windows);
+    }
+
+    /** The same as {@link #incidentWindows(String)}, as the contract's history, each window's length said. */
+    public Optional<ContentionHistory> incidentHistory(String incidentId) {
+        return incidents.windows(incidentId).filter(w -> !w.windows().isEmpty())
+                .map(w -> ContentionHistory.of(clock.instant(), window.toSeconds() * w.stride(),
+                        w.windows().get(0).at(), w.windows()));
+    }
+
     private void windowSafely() {
         try {
             window(clock.instant());
@@ -245,6 +281,12 @@ public class ContentionService {
         Decision d = sides.isEmpty() ? step : step.withContention(step.contention()
                 .withThresholds(thresholdsLine(run.baselines().progress(sides))));
         last = d;
+        // The history first, so an incident raised in this window finds this window in it.
+        ContentionWindow w = ContentionWindow.of(d.contention(), d.stutter().raised(), d.degraded().raised());
+        history.add(w);
+        for (Incident i : open.values()) {
+            incidents.windowsAdd(i.id(), w); // the clear's own window included: it is still open here
+        }
         if (System.nanoTime() - lastBaselineSave >= BASELINE_SAVE_EVERY.toNanos()) {
             lastBaselineSave = System.nanoTime();
             baselineStore.save(run.baselines(), now);
@@ -343,6 +385,7 @@ public class ContentionService {
                     List.of(new IncidentAction(now, EventTypes.ALERT_RAISED, t.reason())));
             open.put(t.alertId(), i);
             incidents.upsert(i);
+            incidents.windowsStart(i.id(), history.between(i.raisedAt().minus(IncidentStore.WINDOWS_BEFORE_RAISE), now));
         } else {
             Incident i = open.remove(t.alertId());
             if (i == null) {
@@ -356,6 +399,7 @@ public class ContentionService {
                         .withAction(new IncidentAction(now, EventTypes.ALERT_CLEARED, t.reason()));
                 incidents.upsert(lastClosed);
             }
+            incidents.windowsEnd(state.incidentId());
         }
     }
 

@@ -33,6 +33,7 @@ import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 
+import dev.mediawatch.contract.ContentionWindow;
 import dev.mediawatch.contract.Incident;
 import dev.mediawatch.contract.IncidentAction;
 import dev.mediawatch.contract.Text;
@@ -59,6 +60,15 @@ import dev.mediawatch.contract.Text;
  * every incident in memory, {@link #health()} says why in one line naming the path, and the next upsert at
  * least {@link #RETRY_INTERVAL} later reads the journal again, merges what is in memory, and rewrites it.
  * Calls are expected from one thread (the detector's) but every method is synchronized.
+ *
+ * <p>Beside the journal, in {@code <file>.windows/}, the detector's windows of each incident (from
+ * {@link #WINDOWS_BEFORE_RAISE} before its raise to its clear) are kept one file per incident, written whole and
+ * atomically at the raise ({@link #windowsStart}), at least every minute while open ({@link #windowsAdd}), at the
+ * clear ({@link #windowsEnd}) and at {@link #close()}: at most {@value IncidentWindows#MAX_WINDOWS} windows per
+ * incident (a longer one thinned to keep its shape), for the newest {@value IncidentWindows#MAX_INCIDENTS} incidents
+ * only, removed with their incident. Apart from the journal: a lost or damaged windows file costs that incident's
+ * chart, never its record, and is reported by {@link #windowsHealth()}, not {@link #health()}. Reading a closed
+ * incident's windows ({@link #windows(String)}) reads its file without holding this store's lock.
  */
 public final class IncidentStore implements AutoCloseable {
 
@@ -69,6 +79,20 @@ public final class IncidentStore implements AutoCloseable {
     public static final int MAX_ACTIONS = Incident.MAX_ACTIONS;
     /** How often a failed store tries its file again (on an upsert). */
     public static final Duration RETRY_INTERVAL = Duration.ofMinutes(1);
+    /** An incident's windows start this long before its raise. */
+    public static final Duration WINDOWS_BEFORE_RAISE = IncidentWindows.BEFORE_RAISE;
+
+    /**
+     * An incident's detector windows as kept, oldest first.
+     *
+     * @param windows the windows, at most {@value IncidentWindows#MAX_WINDOWS}
+     * @param stride  how many detector windows each stands for: 1, or a power of two for a long incident thinned
+     */
+    public record Windows(List<ContentionWindow> windows, int stride) {
+        public Windows {
+            windows = List.copyOf(windows);
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(IncidentStore.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -82,6 +106,7 @@ public final class IncidentStore implements AutoCloseable {
     private final Duration retention;
     private final int maxIncidents;
     private final long maxFileBytes;
+    private final IncidentWindows windows;
 
     private final Map<String, Incident> byId = new HashMap<>();
     private final TreeMap<Key, Incident> byRaised = new TreeMap<>();
@@ -128,6 +153,7 @@ public final class IncidentStore implements AutoCloseable {
         }
         this.maxIncidents = maxIncidents;
         this.maxFileBytes = maxFileBytes;
+        this.windows = new IncidentWindows(sibling(".windows"));
     }
 
     /** The defaults: 30 days, 10,000 incidents, 16 MiB. */
@@ -207,6 +233,53 @@ public final class IncidentStore implements AutoCloseable {
     }
 
     /**
+     * An incident was raised: its windows are kept from {@code first} on (the detector's windows from
+     * {@link #WINDOWS_BEFORE_RAISE} before the raise to the raise's own), written now. Ignored for an incident this
+     * store does not hold (upsert it first) and after {@link #close()}.
+     */
+    public void windowsStart(String incidentId, List<ContentionWindow> first) {
+        Objects.requireNonNull(first, "first");
+        Incident i;
+        synchronized (this) {
+            i = closed || incidentId == null ? null : byId.get(incidentId);
+        }
+        if (i != null) {
+            windows.start(i.id(), i.raisedAt(), first);
+        }
+    }
+
+    /**
+     * One more window of an open incident (ignored when its windows were not started, or the window is not newer
+     * than the last); written when the last write is a minute older (window time).
+     */
+    public void windowsAdd(String incidentId, ContentionWindow window) {
+        if (incidentId != null && window != null) {
+            windows.add(incidentId, window);
+        }
+    }
+
+    /** The incident cleared: its windows are written a last time, and no more are taken. */
+    public void windowsEnd(String incidentId) {
+        if (incidentId != null) {
+            windows.end(incidentId);
+        }
+    }
+
+    /**
+     * The windows kept for an incident, oldest first: empty when it is unknown, not among the newest
+     * {@value IncidentWindows#MAX_INCIDENTS}, or its file is unreadable. Does not wait for the detector: a closed
+     * incident's file is read without holding this store's lock.
+     */
+    public Optional<Windows> windows(String incidentId) {
+        return windows.read(incidentId).map(k -> new Windows(k.windows(), k.stride()));
+    }
+
+    /** {@code ok}, or one line on the windows files that could not be written or read (the directory named). */
+    public String windowsHealth() {
+        return windows.health();
+    }
+
+    /**
      * {@code ok}, or one line saying why incidents are not being kept on disk (the path named). Does not wait
      * for an upsert or compaction under way.
      */
@@ -243,6 +316,9 @@ public final class IncidentStore implements AutoCloseable {
     /** Releases the journal and its lock; incidents stay readable from memory. */
     @Override
     public synchronized void close() {
+        if (!closed) {
+            windows.close();
+        }
         closed = true;
         closeJournal();
         try {
@@ -273,6 +349,9 @@ public final class IncidentStore implements AutoCloseable {
     private void tryRecover(String what) {
         try {
             recover();
+            Map<String, Instant> raised = new HashMap<>();
+            byId.values().forEach(i -> raised.put(i.id(), i.raisedAt()));
+            windows.sync(raised);
             if (problem != null) {
                 LOG.infof("incident store %s: working again, %d incidents on disk", file, byId.size());
             }
@@ -486,6 +565,7 @@ public final class IncidentStore implements AutoCloseable {
 
     private void remove(Incident incident) {
         prunedUnsaved.add(incident.id());
+        windows.forget(incident.id());
         byId.remove(incident.id());
         byRaised.remove(new Key(incident.raisedAt(), incident.id()));
         held = byId.size();
@@ -499,6 +579,7 @@ public final class IncidentStore implements AutoCloseable {
             if (expired) {
                 byRaised.remove(new Key(i.raisedAt(), i.id()));
                 prunedUnsaved.add(i.id());
+                windows.forget(i.id());
             }
             return expired;
         });

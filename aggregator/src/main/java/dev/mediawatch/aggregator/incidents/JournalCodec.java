@@ -50,6 +50,53 @@ final class JournalCodec {
         return line;
     }
 
+    /**
+     * The JSON of a file that holds exactly one {@link #line(byte[])} (an incident's windows file), checked: its
+     * length, its CRC and its end. Throws, saying what is wrong, for anything else.
+     */
+    static byte[] unframe(byte[] file) {
+        int i = 0;
+        if (file.length < 8 + 1 + 1 + 1 + 1) {
+            throw new IllegalArgumentException(file.length == 0 ? "empty" : TORN);
+        }
+        long crcWritten = 0;
+        for (; i < 8; i++) {
+            int digit = Character.digit(file[i], 16);
+            if (digit < 0) {
+                throw new IllegalArgumentException("corrupt header");
+            }
+            crcWritten = crcWritten << 4 | digit;
+        }
+        if (file[i++] != ' ') {
+            throw new IllegalArgumentException("corrupt header");
+        }
+        long length = 0;
+        int digits = 0;
+        while (i < file.length && file[i] != ' ') {
+            int c = file[i++];
+            if (c < '0' || c > '9' || ++digits > 10) {
+                throw new IllegalArgumentException("corrupt header");
+            }
+            length = length * 10 + (c - '0');
+        }
+        if (digits == 0 || i >= file.length) {
+            throw new IllegalArgumentException(i >= file.length ? TORN : "corrupt header");
+        }
+        i++; // the space
+        if (file.length - i < length + 1) {
+            throw new IllegalArgumentException(TORN + " (" + (file.length - i) + " of " + (length + 1) + " bytes)");
+        }
+        if (file.length - i > length + 1 || file[file.length - 1] != '\n') {
+            throw new IllegalArgumentException("corrupt record (its length does not end the file)");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(file, i, (int) length);
+        if (crc.getValue() != crcWritten) {
+            throw new IllegalArgumentException("corrupt record (CRC mismatch)");
+        }
+        return java.util.Arrays.copyOfRange(file, i, i + (int) length);
+    }
+
     static byte[] json(Incident incident) {
         try {
             return ContractJson.mapper().writeValueAsBytes(incident);

@@ -22,9 +22,10 @@ public final class ContentionCharts {
 
     /** Signal charts drawn at most: the streaming side's first (they show what the viewer felt). */
     static final int SIGNAL_CHARTS = 6;
-    static final int WIDTH = 720;
-    static final int HEIGHT = 200;
-    static final int SIGNAL_HEIGHT = 130;
+    /** Drawn at about the width it is read at: text scales with the chart, and a phone shows it 375 px wide. */
+    static final int WIDTH = 480;
+    static final int HEIGHT = 180;
+    static final int SIGNAL_HEIGHT = 120;
 
     private final ZoneId zone;
 

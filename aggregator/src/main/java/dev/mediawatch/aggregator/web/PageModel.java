@@ -44,6 +44,10 @@ public final class PageModel {
     static final int EVENTS = 20;
     /** Incidents listed, newest first. */
     static final int INCIDENTS = 10;
+    /** Evidence lines a check shows before the rest is folded. */
+    static final int EVIDENCE_LINES = 4;
+    /** Evidence lines a check carries at most (the JSON has them all). */
+    static final int MAX_EVIDENCE = 200;
     /** Signals shown in the contention box. */
     static final int SIGNALS = 12;
 
@@ -193,7 +197,10 @@ public final class PageModel {
     }
 
     private static PageView.CheckLine check(Check c) {
-        return new PageView.CheckLine(c.id(), c.name(), c.pass(), c.evidence() == null ? List.of() : c.evidence());
+        List<String> evidence = c.evidence() == null ? List.of() : c.evidence();
+        int shown = Math.min(EVIDENCE_LINES, evidence.size());
+        return new PageView.CheckLine(c.id(), c.name(), c.pass(), evidence.subList(0, shown),
+                evidence.subList(shown, Math.min(evidence.size(), MAX_EVIDENCE)));
     }
 
     private static String imports(ArrImports i) {

@@ -65,7 +65,13 @@ public record PageView(String headline, List<Vm> vms, List<Share> storage, List<
     public record AlertLine(String severity, String message, String since) {
     }
 
-    public record CheckLine(String id, String name, boolean pass, List<String> evidence) {
+    /**
+     * A drift gate or success criterion.
+     *
+     * @param evidence the first lines of its evidence
+     * @param more     the rest, shown folded (a gate that fails on every Home Assistant entity has hundreds)
+     */
+    public record CheckLine(String id, String name, boolean pass, List<String> evidence, List<String> more) {
     }
 
     /**

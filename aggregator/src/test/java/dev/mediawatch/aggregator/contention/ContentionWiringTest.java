@@ -25,6 +25,8 @@ import dev.mediawatch.contract.AlertState;
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.Command;
 import dev.mediawatch.contract.Contention;
+import dev.mediawatch.contract.ContentionHistory;
+import dev.mediawatch.contract.ContentionWindow;
 import dev.mediawatch.contract.ContractJson;
 import dev.mediawatch.contract.DiskIo;
 import dev.mediawatch.contract.EngineState;
@@ -222,7 +224,47 @@ class ContentionWiringTest {
         given().get("/api/incidents/" + raised.incidentId()).then().statusCode(200);
         given().get("/api/incidents/nope").then().statusCode(404);
         given().get("/api/incidents?since=yesterday").then().statusCode(400).body(containsString("since must be"));
+
+        // The incident's windows: from before the raise (calm) through the raise to the clear.
+        ContentionHistory windows = ContractJson.readContentionHistory(given().get("/api/incidents/"
+                + raised.incidentId() + "/windows").then().statusCode(200).extract().asByteArray());
+        assertThat(windows.windowSeconds()).isEqualTo(1);
+        assertThat(windows.windows()).extracting(ContentionWindow::at).isSorted();
+        assertThat(windows.since()).isEqualTo(windows.windows().get(0).at());
+        assertThat(windows.windows().get(0).at()).isBefore(incident.raisedAt());
+        assertThat(windows.windows().get(windows.windows().size() - 1).at()).isAfterOrEqualTo(incident.clearedAt());
+        assertThat(windows.windows()).anyMatch(ContentionWindow::stutter)
+                .anyMatch(w -> w.state().equals(Contention.CONTENTION)).anyMatch(w -> w.state().equals(Contention.CALM));
+        assertThat(windows.windows()).allSatisfy(w -> assertThat(w.signals()).hasSizeLessThanOrEqualTo(
+                ContentionWindow.MAX_SIGNALS)).anyMatch(w -> w.signals().size() >= 3);
+        given().get("/api/incidents/nope/windows").then().statusCode(404).body(containsString("no incident nope"));
+
+        // The last 24 hours: every window of this test, oldest first, the raise among them.
+        ContentionHistory history = ContractJson.readContentionHistory(given().get("/api/contention/history?since=1h")
+                .then().statusCode(200).extract().asByteArray());
+        assertThat(history.windowSeconds()).isEqualTo(1);
+        assertThat(history.windows()).hasSizeGreaterThan(windows.windows().size() - 1);
+        assertThat(history.windows()).extracting(ContentionWindow::at).isSorted().doesNotHaveDuplicates();
+        assertThat(history.windows()).extracting(ContentionWindow::at).contains(incident.raisedAt());
+        assertThat(history.windows()).anySatisfy(w -> {
+            assertThat(w.stutter()).isTrue();
+            assertThat(w.signals()).anyMatch(sv -> sv.host().equals(DL) && sv.crossed())
+                    .anyMatch(sv -> sv.host().equals(ST));
+        });
+        ContentionHistory recent = ContractJson.readContentionHistory(given()
+                .get("/api/contention/history?since=" + incident.clearedAt()).then().statusCode(200).extract()
+                .asByteArray());
+        assertThat(recent.since()).isEqualTo(incident.clearedAt());
+        assertThat(recent.windows()).isNotEmpty().allMatch(w -> !w.at().isBefore(incident.clearedAt()));
+        ContentionHistory byDefault = ContractJson.readContentionHistory(given().get("/api/contention/history")
+                .then().statusCode(200).extract().asByteArray());
+        assertThat(byDefault.since()).isBetween(Instant.now().minus(Duration.ofHours(24)).minusSeconds(60),
+                Instant.now().minus(Duration.ofHours(24)));
+        assertThat(byDefault.windows().size()).isGreaterThanOrEqualTo(history.windows().size());
+        given().get("/api/contention/history?since=yesterday").then().statusCode(400)
+                .body(containsString("since must be"));
         given().get("/q/metrics").then().body(containsString("mediawatch_incident_store_ok 1.0"),
+                containsString("mediawatch_incident_windows_ok 1.0"),
                 containsString("mediawatch_contention_score"),
                 containsString("mediawatch_notify_deliveries_total{outcome=\"sent\",scheme=\"generic+http\"} 2.0"));
 
