@@ -5,9 +5,11 @@
 #
 # Runs scripts/lint.sh (shellcheck, systemd-analyze verify and docker-compose config of deploy/, dry runs of the
 # agent's installer). Installs (Debian packages) and starts what the tests need where it is missing: a dockerd on a
-# private socket and a Mosquitto on loopback (scripts/services.sh); builds and runs all tests with ./mvnw verify
-# (unit, @QuarkusTest, and the end-to-end test of the packaged apps); smoke-tests the README's run
-# command; then stops the services it started. Services that were already running are left running.
+# private socket and a Mosquitto on loopback (scripts/services.sh); builds and runs the fast and the real tier with
+# ./mvnw verify (fast: unit tests and @QuarkusTests on the in-process broker, surefire; real: tests tagged real and
+# the end-to-end tests of the packaged apps, failsafe; the soak tier is not run: -Psoak); smoke-tests the README's
+# run command; stops the services it started (services that were already running are left running); and last, pass
+# or fail, prints the tests run, failed and skipped and their time per tier and module (scripts/tier-summary.sh).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -23,13 +25,26 @@ if scripts/services.sh status; then
 else
   started_here=true
 fi
-cleanup() {
+maven_ran=false
+finish() {
+  local rc=$?
   if [ "$started_here" = true ]; then scripts/services.sh stop || true; fi
+  # Last, so its closing line ("tests: N passed, N failed, N skipped") ends the output; a test that failed or ran in
+  # both tiers fails the run even where Maven did not.
+  if [ "$maven_ran" = true ]; then
+    echo
+    scripts/tier-summary.sh || { [ "$rc" -ne 0 ] || rc=1; }
+  fi
+  exit "$rc"
 }
-trap cleanup EXIT
+trap finish EXIT
 
 eval "$(scripts/services.sh start)"
 
+# Reports of an earlier run would be counted again by the summary.
+find . -mindepth 3 -maxdepth 3 -type d \( -path './*/target/surefire-reports' -o -path './*/target/failsafe-reports' \) \
+  -exec rm -rf {} +
+maven_ran=true
 ./mvnw -B -ntp verify "$@"
 
 echo "test: smoke-testing the run command (scripts/run.sh --once)"

@@ -29,6 +29,7 @@ import dev.mediawatch.testing.DockerCli;
 import dev.mediawatch.testing.Ports;
 import dev.mediawatch.contract.ContainerIo;
 import dev.mediawatch.contract.HostIo;
+import dev.mediawatch.testing.RealServices;
 import dev.mediawatch.testing.TestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The agent against a real dockerd (started by scripts/test.sh) and an in-process broker. */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true)
+@RealServices
 class AgentOnRealEngineTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

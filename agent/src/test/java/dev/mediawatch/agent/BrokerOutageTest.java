@@ -17,6 +17,7 @@ import dev.mediawatch.contract.EventTypes;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.Topics;
 import dev.mediawatch.testing.DockerCli;
+import dev.mediawatch.testing.RealServices;
 import dev.mediawatch.testing.TestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -26,10 +27,13 @@ import io.quarkus.test.junit.QuarkusTest;
  * The broker goes away and comes back empty (as Mosquitto without persistence does): the agent is not ready
  * while it is gone, keeps what happened meanwhile in its bounded outbox (drops counted), and afterwards says
  * online, sends the held events in order, then its state, by itself.
+ *
+ * <p>Needs the test dockerd ({@code scripts/services.sh start}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(
         name = "mediawatch.events.buffer-size", value = "3"))
+@RealServices
 class BrokerOutageTest {
 
     @InjectBroker

@@ -21,6 +21,7 @@ import dev.mediawatch.contract.MissingService;
 import dev.mediawatch.contract.ServiceProbe;
 import dev.mediawatch.contract.Topics;
 import dev.mediawatch.testing.DockerCli;
+import dev.mediawatch.testing.RealServices;
 import dev.mediawatch.testing.TestBroker;
 import dev.mediawatch.testing.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -31,10 +32,13 @@ import io.quarkus.test.junit.QuarkusTest;
  * A small stack on the real dockerd, named like the catalogue: a healthy service, one whose healthcheck
  * turns unhealthy, one killed, one in a restart loop, an unknown container, a missing and a parked service,
  * and probes against a real loopback HTTP server. What the agent publishes must match what the engine did.
+ *
+ * <p>Needs the test dockerd ({@code scripts/services.sh start}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(
         name = BrokerAndEngine.CATALOGUE_ARG, value = "/catalogue/test-stack.yaml"))
+@RealServices
 class CatalogueOnRealEngineTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

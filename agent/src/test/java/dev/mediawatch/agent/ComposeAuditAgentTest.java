@@ -24,6 +24,7 @@ import dev.mediawatch.contract.EnvFile;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.HostState;
 import dev.mediawatch.contract.Topics;
+import dev.mediawatch.testing.RealServices;
 import dev.mediawatch.testing.TestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -33,11 +34,14 @@ import io.quarkus.test.junit.QuarkusTest;
  * The plaintext-secret audit in the running agent: compose directories on real files, the audit in the
  * retained state with key names only, the configured address, and a refresh that audits again. The periodic
  * republish is slow here (60 s), so a new state can only come from a change or the refresh.
+ *
+ * <p>Needs the test dockerd ({@code scripts/services.sh start}): the agent under test watches it.
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "mediawatch.publish.interval", value = "60s"))
 @QuarkusTestResource(value = ComposeDirsResource.class, restrictToAnnotatedClass = true)
+@RealServices
 class ComposeAuditAgentTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

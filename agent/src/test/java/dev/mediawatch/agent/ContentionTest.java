@@ -20,6 +20,7 @@ import dev.mediawatch.contract.DiskIo;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.HostIo;
 import dev.mediawatch.contract.Topics;
+import dev.mediawatch.testing.RealServices;
 import dev.mediawatch.testing.TestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,10 +29,13 @@ import io.quarkus.test.junit.QuarkusTest;
  * Real contention on the disk under the checkout: a paced 4 KiB reader (the streaming side) alone, then beside
  * two fio jobs writing 1 MiB blocks with direct I/O (the download side). The io pressure and the disk's wait the agent publishes rise within 30 s and
  * fall after the load stops (PSI's avg10 lags: it needs sustained load, and decays over tens of seconds).
+ *
+ * <p>Needs the test dockerd, fio and PSI ({@code /proc/pressure}; {@code scripts/services.sh start}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ContentionResource.class, restrictToAnnotatedClass = true)
+@RealServices
 class ContentionTest {
 
     @InjectBroker

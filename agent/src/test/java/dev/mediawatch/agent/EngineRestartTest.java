@@ -24,6 +24,7 @@ import dev.mediawatch.contract.HostState;
 import dev.mediawatch.contract.Topics;
 import dev.mediawatch.testing.ConfigKeys;
 import dev.mediawatch.testing.DockerCli;
+import dev.mediawatch.testing.RealServices;
 import dev.mediawatch.testing.TestBroker;
 import dev.mediawatch.testing.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -33,9 +34,12 @@ import io.quarkus.test.junit.QuarkusTest;
  * The real dockerd is stopped under the agent (its containers stop with it) and started again (the one with
  * {@code --restart always} comes back). The agent must say the engine was unreachable, and within 10 s of the
  * engine's return publish the truth and the transitions it could not see.
+ *
+ * <p>Needs the test dockerd of {@code scripts/services.sh start}, and root to stop and start it.
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true)
+@RealServices
 class EngineRestartTest {
 
     private static final String ALWAYS = "mwr-always";

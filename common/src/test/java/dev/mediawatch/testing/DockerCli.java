@@ -24,6 +24,7 @@ public final class DockerCli {
 
     /** Runs {@code docker <args>} and returns its trimmed standard output; fails on a non-zero exit. */
     public String run(String... args) {
+        TestTier.requireReal("the docker command line (DockerCli)");
         List<String> command = new ArrayList<>();
         command.add("docker");
         command.add("-H");

@@ -31,6 +31,7 @@ public final class PrivateMosquitto implements AutoCloseable {
 
     /** Starts one in {@code dir} (created), with {@code extraLines} appended to its configuration. */
     public static PrivateMosquitto start(Path dir, String... extraLines) {
+        TestTier.requireReal("a Mosquitto of its own (PrivateMosquitto)");
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: this test needs Debian's mosquitto, which "
                     + "scripts/services.sh installs (run ./scripts/test.sh or `scripts/services.sh start`)");

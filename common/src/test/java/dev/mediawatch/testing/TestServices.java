@@ -30,6 +30,7 @@ public final class TestServices {
     }
 
     private static String require(String name) {
+        TestTier.requireReal("the dockerd and Mosquitto of scripts/services.sh (" + name + ")");
         String value = System.getenv(name);
         if (value == null || value.isBlank()) {
             throw new IllegalStateException(name + " is not set: this test needs the real dockerd and Mosquitto that "

@@ -129,6 +129,11 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** GET a path of the app; the body, or throws with the status. */
+    /** The HTTP port it listens on. */
+    int port() {
+        return httpPort;
+    }
+
     String get(String path) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -313,6 +313,7 @@ class WebPageIT {
         assertThat(browser.script("return document.cookie")).isEqualTo("");
         assertThat(browser.script("return window.localStorage.length + window.sessionStorage.length")).isEqualTo(0L);
         assertThat(tokened.output()).doesNotContain(TOKEN);
+        browser.open("about:blank"); // off its live stream before it stops
         tokened.close();
         apps.remove(tokened);
     }

@@ -22,6 +22,7 @@ import dev.mediawatch.contract.HostActivity;
 import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.ThrottleRequest;
 import dev.mediawatch.contract.Topics;
+import dev.mediawatch.testing.RealServices;
 import dev.mediawatch.testing.TestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -31,11 +32,14 @@ import io.quarkus.test.junit.QuarkusTest;
  * An agent on a download host where throttling is switched off ({@code mediawatch.throttle.allowed=false}):
  * a throttle command is refused and counted, and no limit is touched. Services as in {@link ActivityWatchTest}
  * (a real qBittorrent, SABnzbd from recorded answers).
+ *
+ * <p>Needs the test dockerd and qbittorrent-nox ({@code scripts/services.sh start}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ActivityWatchResource.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "mediawatch.throttle.allowed", value = "false"))
+@RealServices
 class ActivityWatchNotAllowedTest {
 
     @InjectBroker

@@ -32,6 +32,7 @@ import dev.mediawatch.contract.ThrottleRequest;
 import dev.mediawatch.contract.ThrottleState;
 import dev.mediawatch.contract.Topics;
 import dev.mediawatch.testing.DockerCli;
+import dev.mediawatch.testing.RealServices;
 import dev.mediawatch.testing.TestBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,10 +42,13 @@ import io.quarkus.test.junit.QuarkusTest;
  * ({@code BrokerAndEngine}), a real qBittorrent with a login, SABnzbd's and Radarr's APIs from recorded answers
  * (they cannot run here; formats in {@code fixtures/sabnzbd/README.md} and {@code fixtures/radarr/README.md}) and a
  * Jellyfin URL where nothing listens ({@link ActivityWatchResource}). Throttle commands go over MQTT like the aggregator's.
+ *
+ * <p>Needs the test dockerd and qbittorrent-nox ({@code scripts/services.sh start}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerAndEngine.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ActivityWatchResource.class, restrictToAnnotatedClass = true)
+@RealServices
 class ActivityWatchTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -17,11 +17,13 @@ import dev.mediawatch.agent.TestHttp;
 import dev.mediawatch.contract.SourceState;
 import dev.mediawatch.contract.TorrentTransfer;
 import dev.mediawatch.testing.Ports;
+import dev.mediawatch.testing.RealServices;
 
 /**
  * {@link QbittorrentClient} against a real qBittorrent (Debian's {@code qbittorrent-nox} 4.5, started by
  * {@link QbittorrentNox}): one with the localhost bypass, one that wants a login.
  */
+@RealServices
 class QbittorrentClientTest {
 
     private static final String USER = "mediawatch";

@@ -23,6 +23,7 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 import dev.mediawatch.testing.Ports;
+import dev.mediawatch.testing.TestTier;
 
 /**
  * A real qBittorrent ({@code qbittorrent-nox}, Debian's 4.5, WebUI API v2) started by a test as a child
@@ -60,6 +61,7 @@ final class QbittorrentNox implements AutoCloseable {
     }
 
     private static QbittorrentNox start(String user, String password) {
+        TestTier.requireReal("qbittorrent-nox (QbittorrentNox)");
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException(BINARY + " is not installed: this test needs a real qBittorrent. Run "
                     + "`scripts/services.sh start` (installs Debian's qbittorrent-nox) or "

@@ -19,6 +19,7 @@ import dev.mediawatch.contract.ThrottleRequest;
 import dev.mediawatch.contract.ThrottleState;
 import dev.mediawatch.testing.DockerCli;
 import dev.mediawatch.testing.MutableClock;
+import dev.mediawatch.testing.RealServices;
 import dev.mediawatch.testing.TestServices;
 
 /**
@@ -26,6 +27,7 @@ import dev.mediawatch.testing.TestServices;
  * runs (the test fails when it is not there): only running ones are paused, each is unpaused on release, and
  * after a restart of the agent the ones the store names are unpaused at start.
  */
+@RealServices
 class ThrottlePauseTest {
 
     @TempDir

@@ -26,12 +26,14 @@ import dev.mediawatch.contract.HostId;
 import dev.mediawatch.contract.ThrottleRequest;
 import dev.mediawatch.contract.ThrottleState;
 import dev.mediawatch.testing.MutableClock;
+import dev.mediawatch.testing.RealServices;
 
 /**
  * The throttle lease on a fake clock, against a real qBittorrent ({@code qbittorrent-nox}, started by
  * {@link QbittorrentNox}) and SABnzbd's API from recorded answers ({@link SabnzbdFake}, which keeps the limit
  * it is given; SABnzbd cannot run here).
  */
+@RealServices
 class ThrottleTest {
 
     static final String KEY = "a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6";

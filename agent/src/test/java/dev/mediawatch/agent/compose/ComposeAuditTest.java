@@ -22,6 +22,7 @@ import dev.mediawatch.agent.fs.HostFiles;
 import dev.mediawatch.agent.fs.HungMount;
 import dev.mediawatch.contract.EnvAudit;
 import dev.mediawatch.contract.EnvFile;
+import dev.mediawatch.testing.RealServices;
 
 /**
  * The audit runner: its own thread, results handed on when they change, and a compose directory that hangs
@@ -82,6 +83,7 @@ class ComposeAuditTest {
     }
 
     @Test
+    @RealServices // fuse3 and python3-fusepy (HungMount)
     void aHungNfsLikeDirectory_isReportedWithinTheTimeout_theOthersAreStillAudited_andItRecovers() throws Exception {
         fuse = HungMount.start(Files.createDirectories(tmp.resolve("fuse")));
         String hung = fuse.mountPoint().toString();

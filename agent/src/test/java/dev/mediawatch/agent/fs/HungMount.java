@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.mediawatch.testing.TestTier;
+
 /**
  * A real FUSE filesystem whose {@code statfs} blocks, uninterruptibly, while a flag file exists: a dead NFS
  * hard mount for tests ({@code scripts/testfs/hangfs.py}, Debian's fuse3 + python3-fusepy, installed by
@@ -30,6 +32,7 @@ public final class HungMount implements AutoCloseable {
 
     /** Mounts the filesystem on {@code dir/mnt}, answering (not hung) until {@link #hang()}. */
     public static HungMount start(Path dir) throws IOException {
+        TestTier.requireReal("a FUSE mount (HungMount)");
         Path repo = Path.of(System.getProperty("mwtest.repo", "..")).toAbsolutePath().normalize();
         Path script = repo.resolve("scripts/testfs/hangfs.py");
         Path python = Path.of("/usr/bin/python3");

@@ -11,6 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.mediawatch.testing.RealServices;
+
 /** Filesystem calls on a real FUSE mount whose statfs blocks in the kernel, as on a dead NFS hard mount. */
 class MountCallsTest {
 
@@ -18,6 +20,7 @@ class MountCallsTest {
     Path dir;
 
     @Test
+    @RealServices // fuse3 and python3-fusepy (HungMount)
     void aHungMount_isReportedWithinTheTimeout_neverCalledTwice_andRecovers() throws Exception {
         try (HungMount fuse = HungMount.start(dir); MountCalls calls = new MountCalls(Duration.ofMillis(500), 2)) {
             Map<String, Path> mounts = new LinkedHashMap<>();
@@ -58,6 +61,7 @@ class MountCallsTest {
     }
 
     @Test
+    @RealServices // fuse3 and python3-fusepy (HungMount)
     void aHungMountThatLeavesTheTableAndComesBack_keepsItsOneStuckCall() throws Exception {
         try (HungMount fuse = HungMount.start(dir); MountCalls calls = new MountCalls(Duration.ofMillis(300), 2)) {
             Map<String, Path> both = new LinkedHashMap<>();

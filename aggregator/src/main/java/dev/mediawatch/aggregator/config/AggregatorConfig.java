@@ -194,6 +194,14 @@ public interface AggregatorConfig {
         @WithConverter(PositiveDuration.class)
         Duration learnAfter();
 
+        /**
+         * How long a host must have been online before its samples are learned from: an agent's first samples carry
+         * its own start (a JVM reading its classes). Default {@code 1m}.
+         */
+        @WithDefault("1m")
+        @WithConverter(dev.mediawatch.runtime.config.NonNegativeDuration.class)
+        Duration settle();
+
         /** Days of calm kept per host and signal; older days are forgotten, so a NAS that changes is followed. Default 7. */
         @WithDefault("7")
         @WithConverter(Bounds.LearnDays.class)

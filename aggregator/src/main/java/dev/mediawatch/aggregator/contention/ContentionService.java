@@ -225,14 +225,6 @@ public class ContentionService {
                 truncated, incidents.health());
     }
 
-    public dev.mediawatch.contract.ContentionHistory history(Instant since) {
-        return dev.mediawatch.contract.ContentionHistory.of(clock.instant(), 5, since, List.of());
-    }
-
-    public Optional<List<dev.mediawatch.contract.ContentionWindow>> incidentWindows(String id) {
-        return Optional.empty();
-    }
-
     public Optional<Incident> incident(String id) {
         return incidents.get(id);
     }

@@ -33,11 +33,17 @@ public final class DetectorRun {
     private final StutterDetector detector;
     private final Baselines baselines;
     private final Duration window;
+    private final Duration settle;
 
     public DetectorRun(DetectorConfig config, Baselines baselines) {
+        this(config, baselines, SETTLE);
+    }
+
+    public DetectorRun(DetectorConfig config, Baselines baselines, Duration settle) {
         this.detector = new StutterDetector(config, baselines);
         this.baselines = baselines;
         this.window = config.window();
+        this.settle = java.util.Objects.requireNonNull(settle, "settle");
     }
 
     /**
@@ -49,7 +55,7 @@ public final class DetectorRun {
         Baselines baselines = new Baselines(dev.mediawatch.aggregator.baseline.BaselineConfig.of(s.learnAfter(),
                 s.learnDays(), s.learning().orElse(List.of())), config, DetectorSettings.configured(s),
                 maxHosts * dev.mediawatch.aggregator.baseline.BaselineConfig.defaultLearning().size());
-        return new DetectorRun(config, baselines);
+        return new DetectorRun(config, baselines, s.settle());
     }
 
     public Baselines baselines() {
@@ -64,7 +70,7 @@ public final class DetectorRun {
      * A host online for less than this is settling: what it reports is not learned from. An agent's first samples
      * carry its own start (a JVM reading its classes: 100 reads at 13 ms where the disk's calm is 0.3 ms), and so do
      * the aggregator's first windows where it shares the disk; one of those in the calm p99 would set a threshold no
-     * contention crosses.
+     * contention crosses. The default of {@code mediawatch.stutter.settle}.
      */
     public static final Duration SETTLE = Duration.ofMinutes(1);
 
@@ -72,7 +78,7 @@ public final class DetectorRun {
     public Decision step(Instant now, Collection<HostRecord> records) {
         Set<HostId> settling = new HashSet<>();
         for (HostRecord r : records) {
-            if (r.availabilitySince() == null || Duration.between(r.availabilitySince(), now).compareTo(SETTLE) < 0) {
+            if (r.availabilitySince() == null || Duration.between(r.availabilitySince(), now).compareTo(settle) < 0) {
                 settling.add(r.host());
             }
         }

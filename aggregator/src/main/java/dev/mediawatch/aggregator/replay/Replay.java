@@ -319,7 +319,7 @@ public final class Replay {
     /** {@code mediawatch.stutter.*} from key=value arguments, with the live defaults for the rest. */
     static final class Options implements AggregatorConfig.Stutter {
         static final List<String> KEYS = List.of("window", "raise-after", "stall-raise-after", "clear-after", "hold-share",
-                "hold-missing-for", "media-path", "thresholds", "learn-after", "learn-days", "learning", "max-hosts");
+                "hold-missing-for", "media-path", "thresholds", "learn-after", "learn-days", "learning", "settle", "max-hosts");
         private final Map<String, String> values;
         final int maxHosts;
 
@@ -408,6 +408,11 @@ public final class Replay {
         @Override
         public Duration learnAfter() {
             return duration("learn-after", defaultOf("learnAfter"));
+        }
+
+        @Override
+        public Duration settle() {
+            return duration("settle", defaultOf("settle"));
         }
 
         @Override

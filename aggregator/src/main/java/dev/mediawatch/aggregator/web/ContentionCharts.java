@@ -108,12 +108,12 @@ public final class ContentionCharts {
             ContentionWindow w = windows.get(i);
             long at = w.at().toEpochMilli();
             if (i > 0 && w.stutter() != stutter) {
-                marks.add(new SvgChart.Mark(at, w.stutter() ? "stutter raised" : "stutter cleared", w.stutter() ? "raised" : "cleared"));
+                marks.add(new SvgChart.Mark(at, w.stutter() ? "stutter" : "cleared", w.stutter() ? "raised" : "cleared"));
             } else if (i == 0 && w.stutter()) {
-                marks.add(new SvgChart.Mark(at, "stutter raised", "raised"));
+                marks.add(new SvgChart.Mark(at, "stutter", "raised"));
             }
             if (i > 0 && w.degraded() != degraded) {
-                marks.add(new SvgChart.Mark(at, w.degraded() ? "degraded" : "degraded cleared", w.degraded() ? "raised" : "cleared"));
+                marks.add(new SvgChart.Mark(at, w.degraded() ? "degraded" : "recovered", w.degraded() ? "raised" : "cleared"));
             }
             stutter = w.stutter();
             degraded = w.degraded();

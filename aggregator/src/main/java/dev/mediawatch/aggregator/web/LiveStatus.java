@@ -97,8 +97,11 @@ public class LiveStatus {
     @PreDestroy
     void stop() {
         thread.shutdownNow();
+        // Ended, not cut: the pages see a finished stream, say they lost the aggregator and try again.
         for (HttpServerResponse r : open) {
-            r.close();
+            if (!r.ended() && !r.closed()) {
+                r.end();
+            }
         }
         open.clear();
     }

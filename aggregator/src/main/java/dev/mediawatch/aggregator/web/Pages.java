@@ -29,6 +29,9 @@ public class Pages {
     private final ContentionService contention;
     private final PageModel model;
     private final ContentionCharts charts;
+    /** How long the day's charts are reused. */
+    static final Duration CHARTS_FOR = Duration.ofSeconds(30);
+    private volatile Drawn drawn;
 
     public Pages(StatusService status, HostRegistry registry, ContentionService contention, AggregatorConfig config) {
         this.status = status;
@@ -48,9 +51,26 @@ public class Pages {
         StatusReport report = status.snapshot().report();
         List<Incident> incidents = withCharts ? contention.incidents(report.generatedAt().minus(INCIDENTS_SINCE)).incidents()
                 : List.of();
-        List<PageView.Chart> drawn = withCharts ? charts.day(contention.history(report.generatedAt().minus(Duration.ofHours(24))),
-                report.generatedAt()) : List.of();
+        List<PageView.Chart> drawn = withCharts ? day(report) : List.of();
         return model.view(report, registry.hosts(), registry.recentEvents(), incidents, drawn);
+    }
+
+    /** The day's charts as drawn last: read again at most every {@link #CHARTS_FOR}, or when an alert changed. */
+    private List<PageView.Chart> day(StatusReport report) {
+        String alerts = report.alerts().stream().filter(a -> "stutter".equals(a.kind()) || "streaming-degraded".equals(a.kind()))
+                .map(a -> a.id() + "@" + a.since()).reduce("", String::concat);
+        Drawn d = drawn;
+        long now = System.nanoTime();
+        if (d == null || now - d.nanos() >= CHARTS_FOR.toNanos() || !d.alerts().equals(alerts)) {
+            // A day of windows is about 17,000 records: read and drawn once for every page asking in the next 30 s.
+            d = new Drawn(now, alerts, charts.day(contention.history(report.generatedAt().minus(Duration.ofHours(24))),
+                    report.generatedAt()));
+            drawn = d;
+        }
+        return d.charts();
+    }
+
+    private record Drawn(long nanos, String alerts, List<PageView.Chart> charts) {
     }
 
     /** One incident's page, or null when the incident is not known. */

@@ -161,11 +161,17 @@ class ContentionWiringTest {
         assertThat(raised.incidentId()).startsWith("stutter-");
         assertThat(raised.evidence().topWriters()).contains("sabnzbd");
         assertThat(raised.evidence().sessions()).extracting(StreamSession::user).contains("anna");
-        AlertState retained = ContractJson.readAlert(broker.last(topics.alert(AlertState.STUTTER)).payload());
+        // The REST answer is the aggregator's own state; its MQTT messages follow on the send path, a moment later
+        // on a loaded machine.
+        AlertState retained = await("the raised alert on MQTT").atMost(Duration.ofSeconds(5)).until(() -> {
+            TestBroker.Published m = broker.last(topics.alert(AlertState.STUTTER));
+            return m == null ? null : ContractJson.readAlert(m.payload());
+        }, a -> a != null && a.raised());
         assertThat(retained.raised()).isTrue();
         assertThat(broker.last(topics.alert(AlertState.STUTTER)).retained()).isTrue();
-        Contention c = ContractJson.readContention(broker.last(topics.contention()).payload());
-        assertThat(c.state()).isEqualTo(Contention.CONTENTION);
+        Contention c = await("the contention on MQTT").atMost(Duration.ofSeconds(5))
+                .until(() -> ContractJson.readContention(broker.last(topics.contention()).payload()),
+                        x -> x.state().equals(Contention.CONTENTION));
         assertThat(c.score()).isGreaterThan(50);
         // The throttle lease goes to the download host, and is renewed while the alert holds.
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {

@@ -19,6 +19,11 @@ class DetectorSettingsTest {
 
     private static AggregatorConfig.Stutter stutter(String... thresholds) {
         return new AggregatorConfig.Stutter() {
+            public Duration settle() {
+                return Duration.ofMinutes(1);
+            }
+
+            @Override
             public Duration window() {
                 return Duration.ofSeconds(5);
             }

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.mediawatch.testing.RealServices;
+
 /**
  * A disk that fills up, for real: the child JVM ({@link IncidentStoreChild}, mode {@code full}) runs in a private
  * mount namespace with its journal on a 1 MiB tmpfs ({@code unshare -m}, as root, which these machines and CI
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * write failure the kernel really gives here. The store must say so in {@code health()}, never throw, keep every
  * incident in memory, leave no partial line behind, and read back every incident written before the disk filled.
  */
+@RealServices
 class IncidentStoreDiskFullTest {
 
     @TempDir

@@ -41,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mediawatch.testing.RealServices;
+
 /**
  * Mail to a real SMTP server. The mail providers people configure cannot be reached from here, so Debian's
  * aiosmtpd (python3-aiosmtpd, a real SMTP server; {@code scripts/services.sh} installs it) stands in: started per
@@ -50,6 +52,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Two misbehaving peers a real server cannot play (one that never greets, one whose reply line does not end) are
  * plain sockets.
  */
+@RealServices
 class SmtpTargetTest {
 
     static final String PASSWORD = "Canary-Pa55word-7f3e";

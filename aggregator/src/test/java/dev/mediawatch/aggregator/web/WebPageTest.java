@@ -101,6 +101,8 @@ class WebPageTest {
     @Test
     void stringsFromOutside_areShownAsText_neverAsMarkup() {
         HostId host = online(c("sabnzbd", ContainerStatus.RUNNING));
+        // Known first: the events and activity lanes are not ordered with the state's.
+        await().atMost(WAIT).until(() -> given().get("/").then().extract().asString().contains("data-host=\"" + host + "\""));
         broker.publish(topics.events(host), ContractJson.write(HostEvent.of(host, EventTypes.CONTAINER_DIE, Instant.now(),
                 "sabnzbd", "running", "exited", Map.of("reason", HOSTILE))), false);
         broker.publish(topics.activity(host), ContractJson.write(HostActivity.of(host, Instant.now(),

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.mediawatch.mqtt.MqttConnectionSecurity;
 import dev.mediawatch.testing.PrivateMosquitto;
+import dev.mediawatch.testing.RealServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 
@@ -29,7 +30,10 @@ import io.vertx.core.Vertx;
  * presence and its last will, reconnection and resubscription after the broker restarts, and the ways a connection
  * can go wrong without closing (a subscription the broker never delivers, a packet too large to decode, a second
  * client with the same id).
+ *
+ * <p>Needs Debian's mosquitto and mosquitto-clients ({@code scripts/services.sh start}).
  */
+@RealServices
 class MqttSessionTest {
 
     @TempDir
