@@ -124,7 +124,7 @@ trap 'exit 130' INT TERM
 
 # --- build -------------------------------------------------------------------------------------------------
 # Fresh when the packaged app jar (what a package rewrites) is newer than every main source and pom.
-app=$(find aggregator/target/quarkus-app/app -name 'mediawatch-aggregator-*.jar' 2>/dev/null | head -1)
+app=$(find aggregator/target/quarkus-app/app -name 'mediawatch-aggregator-*.jar' 2>/dev/null | head -1 || true)
 if [ -z "$app" ] || [ ! -f aggregator/target/quarkus-app/quarkus-run.jar ] \
   || [ -n "$(find pom.xml common/pom.xml common/src/main aggregator/pom.xml aggregator/src/main -newer "$app" -type f -print -quit)" ]; then
   # -Dmaven.test.skip: test sources are not needed to package (and need not compile for it).
@@ -182,7 +182,7 @@ scenario() {
     fleet_args=(--catalogue "$catalogue")
     agg_args=(-Dmediawatch.catalogue="$catalogue")
     flap=$flap_owner
-    hosts_label="2 VMs (24 + 10 containers, media.services.yaml)"
+    hosts_label="2 VMs, 24 + 10 containers (catalogue)"
   else
     fleet_args=(--hosts "$fleet_hosts" --containers "$fleet_containers")
     agg_args=(-Dmediawatch.status.max-hosts=$((fleet_hosts * 2 > 64 ? fleet_hosts * 2 : 64)))
@@ -234,7 +234,7 @@ scenario() {
   ev_status=$(grep 'name=status' "$dir/events.out")
   ev_charts=$(grep 'name=charts' "$dir/events.out")
   json_bytes=$(curl -fs -o /dev/null -w '%{size_download}' "$base/api/status")
-  page_rows+=("$(printf '%-9s %-40s %9s %8s %-8s %9s %6s %6s %6s %6s %9s %9s %9s' "$name" "$hosts_label" \
+  page_rows+=("$(printf '%-9s %-36s %9s %8s %-8s %9s %6s %6s %6s %6s %9s %9s %9s' "$name" "$hosts_label" \
     "$(field "$plain" bytes_median)" "$(field "$plain" gzip6_bytes)" "$(field "$gz" encoding)" "$(field "$gz" bytes_median)" \
     "$(field "$plain" ttfb_p50_ms)" "$(field "$plain" ttfb_p99_ms)" "$(field "$plain" ttlb_p50_ms)" "$(field "$plain" ttlb_p99_ms)" \
     "$(field "$ev_status" wire_bytes)" "$(field "$ev_status" gzip6_bytes)" "$(field "$ev_charts" wire_bytes)")")
@@ -270,15 +270,16 @@ scenario() {
     "$(field "$full" status_bytes_mean)" "$(field "$full" sse_bytes_per_s_mean)" "$(field "$full" wire_bytes_per_s_mean)" \
     "$(field "$full" flap_latency_p50_ms)" "$(field "$full" flap_latency_p99_ms)" \
     "$(field "$full" cpu_clients_pct)" "$(field "$full" machine_busy_pct)")")
-  cost_rows+=("$name: $pages pages cost $(awk -v a="$(field "$zero" cpu_aggregator_pct)" -v b="$(field "$full" cpu_aggregator_pct)" \
-    'BEGIN { printf "%+.1f", b - a }') % of one core; per status update (render once, write $pages times) $(awk \
-    -v a="$(field "$zero" cpu_aggregator_pct)" -v b="$(field "$full" cpu_aggregator_pct)" -v e="$(field "$full" status_per_s_mean)" \
-    'BEGIN { if (e > 0) printf "%.1f ms", (b - a) * 10 / e; else print "n/a" }') of CPU;" \
-    "flaps in the window $(field "$full" flaps_in_window), changes seen per page $(field "$full" changes_seen_per_page)" \
-    "(unmatched $(field "$full" unmatched)), latency p90 $(field "$full" flap_latency_p90_ms) max $(field "$full" flap_latency_max_ms) ms;" \
-    "flapper CPU $(field "$full" cpu_flapper_pct)%, mosquitto $(field "$full" cpu_mosquitto_pct)% (no pages: $(field "$zero" cpu_flapper_pct)%, $(field "$zero" cpu_mosquitto_pct)%);" \
-    "pages alive at the end $(field "$full" pages_alive_at_end)/$pages; dropped by the server $(metric "$m2" mediawatch_web_live_dropped_total | cut -d. -f1)," \
-    "refused $(metric "$m2" mediawatch_web_live_refused_total | cut -d. -f1)$(sed -n 's/.* failures="\([^"]*\)".*/; client failures: \1/p' <<<"$full")")
+  local d_cpu per_update
+  d_cpu=$(awk -v a="$(field "$zero" cpu_aggregator_pct)" -v b="$(field "$full" cpu_aggregator_pct)" 'BEGIN { printf "%+.1f", b - a }')
+  per_update=$(awk -v d="$d_cpu" -v e="$(field "$full" status_per_s_mean)" 'BEGIN { if (e > 0) printf "%.1f ms", d * 10 / e; else print "n/a" }')
+  cost_rows+=("$name: $pages pages cost $d_cpu % of one core, $per_update of CPU per status update (rendered once, written $pages times);\
+ flaps in the window $(field "$full" flaps_in_window), changes seen per page $(field "$full" changes_seen_per_page) (unmatched\
+ $(field "$full" unmatched)), latency p90 $(field "$full" flap_latency_p90_ms) max $(field "$full" flap_latency_max_ms) ms; flapper CPU\
+ $(field "$full" cpu_flapper_pct)%, steady publisher $(field "$full" cpu_publisher_pct)%, mosquitto $(field "$full" cpu_mosquitto_pct)% (no pages:\
+ $(field "$zero" cpu_flapper_pct)%, $(field "$zero" cpu_publisher_pct)%, $(field "$zero" cpu_mosquitto_pct)%); pages alive at the end\
+ $(field "$full" pages_alive_at_end)/$pages, closed by the server for not reading $(metric "$m2" mediawatch_web_live_dropped_total | cut -d. -f1),\
+ refused $(metric "$m2" mediawatch_web_live_refused_total | cut -d. -f1)$(sed -n 's/.* failures="\([^"]*\)".*/; client failures: \1/p' <<<"$full")")
 
   # --- stop, clean, read the log ---------------------------------------------------------------------------
   stop_pid "$flap_pid"
@@ -303,7 +304,7 @@ echo "# steady hosts: state every ${interval}s; aggregator JVM: $jvm_flags; brok
 echo
 echo "1. GET / ($requests sequential requests on one keep-alive connection after $requests for warm-up; times in ms, from the"
 echo "   request's write: TTFB to the first byte, the server's time; TTLB to the last) and the stream's first events (bytes)"
-printf '%-9s %-40s %9s %8s %-8s %9s %6s %6s %6s %6s %9s %9s %9s\n' fleet hosts "GET/ B" "gzip6 B" "gzip?" "gzip B" \
+printf '%-9s %-36s %9s %8s %-8s %9s %6s %6s %6s %6s %9s %9s %9s\n' fleet hosts "GET/ B" "gzip6 B" "gzip?" "gzip B" \
   "TTFB50" "TTFB99" "TTLB50" "TTLB99" "status B" "gzip6 B" "charts B"
 for r in "${page_rows[@]}"; do echo "$r"; done
 echo "   GET/ B: body as sent without Accept-Encoding; gzip6 B: what gzip -6 makes of it (not sent unless gzip? says gzip);"
