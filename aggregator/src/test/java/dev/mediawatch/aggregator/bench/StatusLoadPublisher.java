@@ -1,11 +1,15 @@
 package dev.mediawatch.aggregator.bench;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.mediawatch.catalogue.CatalogueParser;
+import dev.mediawatch.catalogue.CatalogueService;
+import dev.mediawatch.catalogue.ServiceCatalogue;
 import dev.mediawatch.contract.Availability;
 import dev.mediawatch.contract.ContainerHealth;
 import dev.mediawatch.contract.ContainerState;
@@ -48,14 +55,28 @@ import io.vertx.mqtt.MqttClientOptions;
  * in the generator (counted as backlog, never dropped), so the broker is never overrun. The schedule is by time,
  * not by acknowledgements: a backlog that grows means the generator or the broker cannot keep up, and is printed.
  *
+ * <p>The fleet is {@code --hosts} generated hosts ({@code bench-0000}, ...) of {@code --containers} each, or with
+ * {@code --catalogue FILE} the hosts and services of a real {@code media.services.yaml} (container names, categories,
+ * expected states, ports and probes as the catalogue says). {@code --hosts-only a,b} / {@code --hosts-except a,b}
+ * publish part of the fleet, so another process can publish the rest ({@code --client-tag} keeps client ids apart).
+ *
+ * <p>{@code --flap HOST/CONTAINER}: that host publishes every {@code --flap-seconds} (default 1) instead of every
+ * interval, its container alternating running and exited: each flap publishes {@code container.die} or
+ * {@code container.start} then the host's state, and prints {@code @flap <epoch-us> <seq> <running|exited>} with
+ * the time taken just before the event was handed to the client. The container is left out of the random changes.
+ *
  * <p>Prints one line a second, {@code @tick <epoch-ms> <states generated> <events generated> <published> <acked>
  * <backlog> <in flight> <errors>}, and {@code @pub ...} totals when it stops (SIGTERM or {@code --seconds}).
+ * {@code --prefill-events N} publishes N events at the start (a recent-events list as full as a running stack's).
  * With {@code --clear} it instead deletes the hosts' retained availability and state (and the prefix's retained
  * status) by publishing empty retained messages, and exits.
  *
  * <pre>
  * java -cp ... dev.mediawatch.aggregator.bench.StatusLoadPublisher --mqtt-host 127.0.0.1 --mqtt-port 18883 \
  *     --prefix bench123 --hosts 1000 --containers 30 --interval-seconds 10 --events-per-sec 500
+ * java -cp ... dev.mediawatch.aggregator.bench.StatusLoadPublisher --mqtt-host 127.0.0.1 --mqtt-port 18883 \
+ *     --prefix web123 --catalogue deploy/config/media.services.yaml --hosts-only streaming-stack \
+ *     --flap streaming-stack/jellyfin --events-per-sec 0 --client-tag flap
  * </pre>
  */
 public final class StatusLoadPublisher {
@@ -63,6 +84,20 @@ public final class StatusLoadPublisher {
     private static final String[] CATEGORIES = { "download", "management", "media", "media-support", "infra" };
 
     private record Msg(String topic, byte[] payload, boolean retain, boolean state) {
+    }
+
+    /**
+     * One container of a simulated host, as the catalogue (or the generator) describes it.
+     *
+     * @param container the container name
+     * @param service   the catalogue service it runs
+     * @param probeUrl  the URL its probe asks, or null for no probe
+     */
+    record Spec(String container, String service, String category, String expected, List<Integer> ports, String probeUrl) {
+    }
+
+    /** A container that alternates running and exited, on its host's own schedule. */
+    record Flap(HostId host, String container, double seconds) {
     }
 
     // Totals, any thread.
@@ -82,7 +117,6 @@ public final class StatusLoadPublisher {
     private final int mqttPort;
     private final Topics topics;
     private final int hosts;
-    private final int containers;
     private final long intervalNanos;
     private final double eventsPerSec;
     private final int window;
@@ -91,36 +125,140 @@ public final class StatusLoadPublisher {
     private final HostId[] ids;
     private final SplittableRandom random;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final String clientTag;
+    /** The flapping host's index in {@link #ids}, or -1; its container's index. */
+    private final int flapHost;
+    private final int flapContainer;
+    private final long flapNanos;
     private Vertx vertx;
 
-    StatusLoadPublisher(String mqttHost, int mqttPort, String prefix, int hosts, int containers, double intervalSeconds,
-            double eventsPerSec, int window, long seed) {
+    /**
+     * @param fleet     every host of the simulated fleet and its containers, in a stable order (a host's place in it
+     *                  gives its address, role and random stream, the same in every process that publishes part of it)
+     * @param published the hosts this process publishes
+     * @param flap      a container to flap (its host must be published here), or null
+     */
+    StatusLoadPublisher(String mqttHost, int mqttPort, String prefix, Map<HostId, List<Spec>> fleet, Set<HostId> published,
+            double intervalSeconds, double eventsPerSec, int window, long seed, Flap flap, String clientTag) {
         this.mqttHost = mqttHost;
         this.mqttPort = mqttPort;
         this.topics = Topics.withPrefix(prefix);
-        this.hosts = hosts;
-        this.containers = containers;
+        this.hosts = published.size();
         this.intervalNanos = (long) (intervalSeconds * 1e9);
         this.eventsPerSec = eventsPerSec;
         this.window = window;
+        this.clientTag = clientTag;
         this.random = new SplittableRandom(seed);
         this.ids = new HostId[hosts];
         this.models = new HostModel[hosts];
         Instant now = Instant.now();
-        for (int h = 0; h < hosts; h++) {
-            ids[h] = HostId.of(String.format(Locale.ROOT, "bench-%04d", h));
-            models[h] = new HostModel(ids[h], h, containers, now, random.split());
+        int index = 0;
+        int h = 0;
+        for (Map.Entry<HostId, List<Spec>> e : fleet.entrySet()) {
+            SplittableRandom own = random.split();
+            if (published.contains(e.getKey())) {
+                ids[h] = e.getKey();
+                models[h] = new HostModel(ids[h], index, e.getValue(), now, own);
+                h++;
+            }
+            index++;
         }
+        if (flap == null) {
+            flapHost = -1;
+            flapContainer = -1;
+            flapNanos = 0;
+        } else {
+            flapHost = List.of(ids).indexOf(flap.host());
+            if (flapHost < 0) {
+                throw new IllegalArgumentException("--flap: host " + flap.host() + " is not published by this process");
+            }
+            flapContainer = models[flapHost].indexOf(flap.container());
+            if (flapContainer < 0) {
+                throw new IllegalArgumentException("--flap: host " + flap.host() + " has no container " + flap.container());
+            }
+            models[flapHost].pin(flapContainer);
+            flapNanos = (long) (flap.seconds() * 1e9);
+        }
+    }
+
+    /** {@code count} generated hosts {@code bench-0000}, ... with {@code containers} each. */
+    static Map<HostId, List<Spec>> generated(int count, int containers) {
+        Map<HostId, List<Spec>> fleet = new LinkedHashMap<>();
+        for (int h = 0; h < count; h++) {
+            List<Spec> specs = new ArrayList<>(containers);
+            for (int c = 0; c < containers; c++) {
+                String name = String.format(Locale.ROOT, "svc-%02d", c);
+                // Two parked services per host (stopped on purpose, like tdarr), the rest expected running.
+                boolean parked = c == containers - 1 || c == containers - 2;
+                specs.add(new Spec(name, name, CATEGORIES[c % CATEGORIES.length], parked ? "parked" : "running",
+                        List.of(20_000 + c), c < 3 ? "http://127.0.0.1:" + (20_000 + c) + "/ping" : null));
+            }
+            fleet.put(HostId.of(String.format(Locale.ROOT, "bench-%04d", h)), specs);
+        }
+        return fleet;
+    }
+
+    /** The catalogue's hosts and services, each service a container named as the catalogue says. */
+    static Map<HostId, List<Spec>> fromCatalogue(ServiceCatalogue catalogue) {
+        Map<HostId, List<Spec>> fleet = new LinkedHashMap<>();
+        for (HostId host : catalogue.hosts()) {
+            fleet.put(host, new ArrayList<>());
+        }
+        for (CatalogueService s : catalogue.services()) {
+            String container = s.container() != null ? s.container() : s.composeService() != null ? s.composeService() : s.name();
+            String probe = s.probe() == null ? null : "http://127.0.0.1:" + s.probe().port() + s.probe().path();
+            fleet.computeIfAbsent(s.host(), k -> new ArrayList<>())
+                    .add(new Spec(container, s.name(), s.category(), s.expected().wire(), s.ports(), probe));
+        }
+        return fleet;
+    }
+
+    /** The fleet's hosts narrowed to {@code only} (when given) without {@code except} (when given); comma-separated ids. */
+    static Set<HostId> select(Map<HostId, List<Spec>> fleet, String only, String except) {
+        Set<HostId> out = new LinkedHashSet<>(fleet.keySet());
+        if (only != null) {
+            List<HostId> keep = hostList(only);
+            for (HostId h : keep) {
+                if (!fleet.containsKey(h)) {
+                    throw new IllegalArgumentException("--hosts-only: no host " + h + " in the fleet");
+                }
+            }
+            out.retainAll(keep);
+        }
+        if (except != null) {
+            hostList(except).forEach(out::remove);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no host left to publish");
+        }
+        return out;
+    }
+
+    private static List<HostId> hostList(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).map(String::strip).filter(x -> !x.isEmpty()).map(HostId::of).toList();
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
+        Map<HostId, List<Spec>> fleet = a.containsKey("catalogue")
+                ? fromCatalogue(CatalogueParser.load(Path.of(a.get("catalogue"))))
+                : generated(Integer.parseInt(a.getOrDefault("hosts", "1000")), Integer.parseInt(a.getOrDefault("containers", "30")));
+        Set<HostId> published = select(fleet, a.get("hosts-only"), a.get("hosts-except"));
+        Flap flap = null;
+        if (a.containsKey("flap")) {
+            String[] f = a.get("flap").split("/", 2);
+            if (f.length != 2) {
+                throw new IllegalArgumentException("--flap HOST/CONTAINER");
+            }
+            flap = new Flap(HostId.of(f[0]), f[1], Double.parseDouble(a.getOrDefault("flap-seconds", "1")));
+        }
         StatusLoadPublisher p = new StatusLoadPublisher(a.getOrDefault("mqtt-host", "127.0.0.1"),
-                Integer.parseInt(a.getOrDefault("mqtt-port", "1883")), req(a, "prefix"),
-                Integer.parseInt(a.getOrDefault("hosts", "1000")), Integer.parseInt(a.getOrDefault("containers", "30")),
+                Integer.parseInt(a.getOrDefault("mqtt-port", "1883")), req(a, "prefix"), fleet, published,
                 Double.parseDouble(a.getOrDefault("interval-seconds", "10")),
                 Double.parseDouble(a.getOrDefault("events-per-sec", "500")),
-                Integer.parseInt(a.getOrDefault("window", "64")), Long.parseLong(a.getOrDefault("seed", "42")));
+                Integer.parseInt(a.getOrDefault("window", "64")), Long.parseLong(a.getOrDefault("seed", "42")), flap,
+                a.getOrDefault("client-tag", "load"));
+        int prefill = Integer.parseInt(a.getOrDefault("prefill-events", "0"));
         int connections = Integer.parseInt(a.getOrDefault("connections", "4"));
         if (a.containsKey("clear")) {
             p.connect(1);
@@ -134,7 +272,7 @@ public final class StatusLoadPublisher {
             p.stopping.set(true);
             p.printTotals();
         }, "bench-shutdown"));
-        p.run(Double.parseDouble(a.getOrDefault("seconds", "0")));
+        p.run(Double.parseDouble(a.getOrDefault("seconds", "0")), prefill);
         p.stopping.set(true);
         p.close();
         // Totals come from the shutdown hook, which also runs on SIGTERM.
@@ -147,7 +285,7 @@ public final class StatusLoadPublisher {
         String run = topics.prefix().replaceAll("[^A-Za-z0-9]", "");
         CountDownLatch ready = new CountDownLatch(connections);
         for (int i = 0; i < connections; i++) {
-            Conn c = new Conn(run + "-load-" + i, ready);
+            Conn c = new Conn(run + "-" + clientTag + "-" + i, ready);
             conns.add(c);
             vertx.deployVerticle(c);
         }
@@ -156,11 +294,16 @@ public final class StatusLoadPublisher {
         }
     }
 
-    /** Publishes on schedule until {@code seconds} passed (0: until stopped). */
-    private void run(double seconds) {
+    /** Publishes on schedule until {@code seconds} passed (0: until stopped), after {@code prefill} events at once. */
+    private void run(double seconds, int prefill) {
         // Every host announces itself first, as an agent does on connect.
         for (int h = 0; h < hosts; h++) {
             send(h, new Msg(topics.availability(ids[h]), Availability.ONLINE.payload(), true, false));
+        }
+        for (int i = 0; i < prefill; i++) {
+            int h = random.nextInt(hosts);
+            send(h, new Msg(topics.events(ids[h]), ContractJson.write(models[h].event(Instant.now(), i)), false, false));
+            eventsGenerated.incrementAndGet();
         }
         long start = System.nanoTime();
         long end = seconds > 0 ? start + (long) (seconds * 1e9) : Long.MAX_VALUE;
@@ -169,6 +312,7 @@ public final class StatusLoadPublisher {
         boolean events = eventsPerSec > 0;
         long nextState = 0;
         long nextEvent = 0;
+        long nextFlap = 0;
         long nextTick = start;
         while (!stopping.get()) {
             long now = System.nanoTime();
@@ -178,11 +322,18 @@ public final class StatusLoadPublisher {
             while (start + nextState * stateStep <= now) {
                 late(now - (start + nextState * stateStep));
                 int h = (int) (nextState % hosts);
+                nextState++;
+                if (h == flapHost) {
+                    continue; // on its own schedule
+                }
                 byte[] json = ContractJson.write(models[h].next(Instant.now()));
                 stateBytes.addAndGet(json.length);
                 send(h, new Msg(topics.state(ids[h]), json, true, true));
                 statesGenerated.incrementAndGet();
-                nextState++;
+            }
+            while (flapHost >= 0 && start + nextFlap * flapNanos <= now) {
+                late(now - (start + nextFlap * flapNanos));
+                flap(nextFlap++);
             }
             while (events && start + (long) (nextEvent * eventStep) <= now) {
                 late(now - (start + (long) (nextEvent * eventStep)));
@@ -200,6 +351,9 @@ public final class StatusLoadPublisher {
                 nextTick += 1_000_000_000L;
             }
             long wake = Math.min(start + nextState * stateStep, nextTick);
+            if (flapHost >= 0) {
+                wake = Math.min(wake, start + nextFlap * flapNanos);
+            }
             if (events) {
                 wake = Math.min(wake, start + (long) (nextEvent * eventStep));
             }
@@ -207,6 +361,25 @@ public final class StatusLoadPublisher {
             if (sleep > 0) {
                 LockSupport.parkNanos(sleep);
             }
+        }
+    }
+
+    /** Flap {@code seq}: the first publishes the host's state as it is, every later one flips the container first. */
+    private void flap(long seq) {
+        HostModel m = models[flapHost];
+        Instant at = Instant.now();
+        if (seq > 0) {
+            HostEvent event = m.flip(flapContainer, at);
+            send(flapHost, new Msg(topics.events(ids[flapHost]), ContractJson.write(event), false, false));
+            eventsGenerated.incrementAndGet();
+        }
+        byte[] json = ContractJson.write(m.next(at));
+        stateBytes.addAndGet(json.length);
+        send(flapHost, new Msg(topics.state(ids[flapHost]), json, true, true));
+        statesGenerated.incrementAndGet();
+        if (seq > 0) {
+            System.out.printf(Locale.ROOT, "@flap %d %d %s%n", at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000, seq,
+                    m.state(flapContainer).wire());
         }
     }
 
@@ -355,10 +528,9 @@ public final class StatusLoadPublisher {
         private final String address;
         private final EngineState engine;
         private final SplittableRandom random;
+        private final List<Spec> specs;
         private final String[] names;
         private final String[] containerIds;
-        private final String[] categories;
-        private final String[] expected;
         private final boolean[] healthchecked;
         private final ContainerStatus[] states;
         private final ContainerHealth[] health;
@@ -366,8 +538,10 @@ public final class StatusLoadPublisher {
         private final int[] restarts;
         private final Instant created;
         private final Instant[] started;
+        /** A container left out of the random changes (the flapping one), or -1. */
+        private int pinned = -1;
 
-        HostModel(HostId id, int index, int containers, Instant now, SplittableRandom random) {
+        HostModel(HostId id, int index, List<Spec> specs, Instant now, SplittableRandom random) {
             this.id = id;
             this.role = switch (index % 3) {
                 case 0 -> "download";
@@ -378,10 +552,10 @@ public final class StatusLoadPublisher {
             this.engine = new EngineState(true, "20.10.24+dfsg1", "1.41", null, now.minusSeconds(86_400));
             this.random = random;
             this.created = now.minusSeconds(7 * 86_400);
+            this.specs = List.copyOf(specs);
+            int containers = specs.size();
             names = new String[containers];
             containerIds = new String[containers];
-            categories = new String[containers];
-            expected = new String[containers];
             healthchecked = new boolean[containers];
             states = new ContainerStatus[containers];
             health = new ContainerHealth[containers];
@@ -389,18 +563,53 @@ public final class StatusLoadPublisher {
             restarts = new int[containers];
             started = new Instant[containers];
             for (int c = 0; c < containers; c++) {
-                names[c] = String.format(Locale.ROOT, "svc-%02d", c);
+                Spec s = specs.get(c);
+                names[c] = s.container();
                 containerIds[c] = String.format(Locale.ROOT, "%06x%06x", index, c);
-                categories[c] = CATEGORIES[c % CATEGORIES.length];
-                // Two parked services per host (stopped on purpose, like tdarr), the rest expected running.
-                boolean parked = c == containers - 1 || c == containers - 2;
-                expected[c] = parked ? "parked" : "running";
+                boolean running = "running".equals(s.expected());
                 healthchecked[c] = c % 2 == 0;
-                states[c] = parked ? ContainerStatus.EXITED : ContainerStatus.RUNNING;
-                exitCodes[c] = parked ? 0 : null;
-                health[c] = healthchecked[c] && !parked ? ContainerHealth.HEALTHY : ContainerHealth.NONE;
+                states[c] = running ? ContainerStatus.RUNNING : ContainerStatus.EXITED;
+                exitCodes[c] = running ? null : 0;
+                health[c] = healthchecked[c] && running ? ContainerHealth.HEALTHY : ContainerHealth.NONE;
                 started[c] = now.minusSeconds(3_600 + c);
             }
+        }
+
+        int indexOf(String container) {
+            return List.of(names).indexOf(container);
+        }
+
+        void pin(int c) {
+            pinned = c;
+        }
+
+        ContainerStatus state(int c) {
+            return states[c];
+        }
+
+        /** Container {@code c} exits (from running) or starts again (from exited); the event that says so. */
+        HostEvent flip(int c, Instant now) {
+            boolean die = states[c] == ContainerStatus.RUNNING;
+            if (die) {
+                states[c] = ContainerStatus.EXITED;
+                exitCodes[c] = 137;
+                health[c] = healthchecked[c] ? ContainerHealth.UNHEALTHY : ContainerHealth.NONE;
+            } else {
+                states[c] = ContainerStatus.RUNNING;
+                exitCodes[c] = null;
+                restarts[c]++;
+                started[c] = now;
+                health[c] = healthchecked[c] ? ContainerHealth.STARTING : ContainerHealth.NONE;
+            }
+            Map<String, String> detail = die
+                    ? Map.of("exitCode", "137", "id", containerIds[c], "image", image(c))
+                    : Map.of("id", containerIds[c], "image", image(c));
+            return HostEvent.of(id, die ? "container.die" : "container.start", now, names[c], die ? "running" : "exited",
+                    die ? "exited" : "running", detail);
+        }
+
+        private String image(int c) {
+            return "example.org/bench/" + names[c] + ":1.0";
         }
 
         /** The next snapshot: a running container exits now and then (0.2%) and comes back (20%), health flips. */
@@ -409,8 +618,11 @@ public final class StatusLoadPublisher {
             int running = 0, exited = 0, unhealthy = 0, parked = 0;
             Map<String, Integer> byCategory = new TreeMap<>();
             for (int c = 0; c < names.length; c++) {
-                boolean isParked = "parked".equals(expected[c]);
-                if (!isParked) {
+                Spec spec = specs.get(c);
+                boolean isParked = !"running".equals(spec.expected());
+                if (isParked) {
+                    parked++;
+                } else if (c != pinned) {
                     if (states[c] == ContainerStatus.RUNNING && random.nextDouble() < 0.002) {
                         states[c] = ContainerStatus.EXITED;
                         exitCodes[c] = random.nextBoolean() ? 137 : 1;
@@ -428,23 +640,28 @@ public final class StatusLoadPublisher {
                             health[c] = ContainerHealth.HEALTHY;
                         }
                     }
-                } else {
-                    parked++;
                 }
                 running += states[c] == ContainerStatus.RUNNING ? 1 : 0;
                 exited += states[c] == ContainerStatus.EXITED ? 1 : 0;
                 unhealthy += health[c] == ContainerHealth.UNHEALTHY ? 1 : 0;
-                byCategory.merge(categories[c], 1, Integer::sum);
-                list.add(new ContainerState(containerIds[c], names[c], "example.org/bench/" + names[c] + ":1.0", states[c],
-                        health[c], exitCodes[c], "stack-" + role, names[c], created, started[c], false, restarts[c],
-                        false, names[c], categories[c], expected[c],
-                        List.of(new PortBinding(20_000 + c, 8_000 + c, "tcp", null))));
+                byCategory.merge(spec.category(), 1, Integer::sum);
+                List<PortBinding> ports = new ArrayList<>(spec.ports().size());
+                for (int port : spec.ports()) {
+                    ports.add(new PortBinding(port, port, "tcp", null));
+                }
+                list.add(new ContainerState(containerIds[c], names[c], image(c), states[c], health[c], exitCodes[c],
+                        "stack-" + role, spec.service(), created, started[c], false, restarts[c], false, spec.service(),
+                        spec.category(), spec.expected(), ports));
             }
             HostSummary summary = new HostSummary(names.length, running, exited, unhealthy, 0, parked, 0, 0, byCategory);
             List<ServiceProbe> probes = new ArrayList<>();
-            for (int c = 0; c < Math.min(3, names.length); c++) {
+            for (int c = 0; c < names.length; c++) {
+                String url = specs.get(c).probeUrl();
+                if (url == null) {
+                    continue;
+                }
                 boolean up = states[c] == ContainerStatus.RUNNING;
-                probes.add(new ServiceProbe(names[c], "http://127.0.0.1:" + (20_000 + c) + "/ping", up, up ? 200 : null,
+                probes.add(new ServiceProbe(specs.get(c).service(), url, up, up ? 200 : null,
                         up ? 3L + random.nextInt(20) : null, up ? null : "connection refused", now));
             }
             return HostState.of(id, role, "0.1.0-bench", now, engine, list, List.of(), summary, probes)
@@ -456,8 +673,8 @@ public final class StatusLoadPublisher {
             int c = random.nextInt(names.length);
             boolean die = (seq & 1) == 0;
             Map<String, String> detail = die
-                    ? Map.of("exitCode", "1", "id", containerIds[c], "image", "example.org/bench/" + names[c] + ":1.0")
-                    : Map.of("id", containerIds[c], "image", "example.org/bench/" + names[c] + ":1.0");
+                    ? Map.of("exitCode", "1", "id", containerIds[c], "image", image(c))
+                    : Map.of("id", containerIds[c], "image", image(c));
             return HostEvent.of(id, die ? "container.die" : "container.start", now, names[c], die ? "running" : "exited",
                     die ? "exited" : "running", detail);
         }
