@@ -137,6 +137,8 @@ class HomeAssistantIT {
         Set<String> entityIds = new HashSet<>();
         ArrayNode render = JSON.createArrayNode();
         List<String> renderedFor = new ArrayList<>();
+        String scoreTemplate = null;
+        String scoreTopic = null;
         for (Map.Entry<String, JsonNode> e : configs.entrySet()) {
             String topic = e.getKey();
             String component = topic.split("/")[1];
@@ -157,11 +159,12 @@ class HomeAssistantIT {
                 case "binary_sensor", "sensor", "switch" -> {
                     String stateTopic = c.path("state_topic").asText();
                     byte[] state = tap.last(stateTopic);
-                    if (topic.endsWith("/contention_score/config")) {
-                        // The score is null ("None": unknown to Home Assistant) until the detector's first window;
-                        // the payload rendered is the one seen with a score.
-                        state = await().atMost(Duration.ofSeconds(30)).until(() -> tap.last(stateTopic),
-                                s -> s != null && hasScore(s));
+                    if (topic.endsWith("_contention_score/config")) {
+                        // The score is null ("None": unknown to Home Assistant) until the detector's first window:
+                        // rendered on its own below, from the retained state as it stands then, until it is a number.
+                        scoreTemplate = c.path("value_template").asText();
+                        scoreTopic = stateTopic;
+                        continue;
                     }
                     assertThat(state).as("retained state %s of %s", stateTopic, topic).isNotNull().isNotEmpty();
                     String template = c.path("value_template").asText(null);
@@ -183,6 +186,16 @@ class HomeAssistantIT {
                 default -> throw new AssertionError("unexpected component in " + topic);
             }
         }
+        assertThat(scoreTemplate).as("the contention score's template").isNotNull();
+        String template = scoreTemplate;
+        String stateTopic = scoreTopic;
+        await("the contention score's template reads a number").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String payload = text(tap.last(stateTopic));
+            ArrayNode one = JSON.createArrayNode();
+            one.addObject().put("template", template).put("payload", payload);
+            JsonNode r = jinja(one).get(0);
+            assertThat(r.path("value").asText()).as("%s rendered from %s: %s", template, payload, r).matches("-?\\d+(\\.\\d+)?");
+        });
         JsonNode rendered = jinja(render);
         for (int i = 0; i < renderedFor.size(); i++) {
             String topic = renderedFor.get(i);
@@ -375,14 +388,5 @@ class HomeAssistantIT {
 
     private static Path app(String which) {
         return AppProcess.app(which);
-    }
-
-    /** A contention state payload whose score is a number (not yet null before the detector's first window). */
-    private static boolean hasScore(byte[] state) {
-        try {
-            return JSON.readTree(state).path("score").isNumber();
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 }
