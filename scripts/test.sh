@@ -45,7 +45,9 @@ eval "$(scripts/services.sh start)"
 find . -mindepth 3 -maxdepth 3 -type d \( -path './*/target/surefire-reports' -o -path './*/target/failsafe-reports' \) \
   -exec rm -rf {} +
 maven_ran=true
-./mvnw -B -ntp verify "$@"
+# Two module builds at once: the agent and the aggregator depend on common and runtime only, so their tests run side
+# by side (each test class still runs alone in its module's JVM); e2e waits for both.
+./mvnw -B -ntp -T 2 verify "$@"
 
 echo "test: smoke-testing the run command (scripts/run.sh --once)"
 MEDIAWATCH_MQTT_PORT=${MEDIAWATCH_RUN_SMOKE_MQTT_PORT:-18884} \
