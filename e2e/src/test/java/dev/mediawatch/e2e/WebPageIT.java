@@ -287,6 +287,8 @@ class WebPageIT {
                 "MEDIAWATCH_MQTT_HOST", "127.0.0.1",
                 "MEDIAWATCH_MQTT_PORT", Integer.toString(TestServices.mosquittoPort()),
                 "MEDIAWATCH_TOPIC_PREFIX", PREFIX + "-token",
+                // Its own client id: with the default one each aggregator would push the other off the broker.
+                "MEDIAWATCH_MQTT_CLIENT_ID", "mediawatch-aggregator-token-" + PREFIX,
                 "MEDIAWATCH_API_TOKEN", TOKEN,
                 "MEDIAWATCH_INCIDENTS_FILE", WORK.resolve("token-incidents.journal").toString(),
                 "MEDIAWATCH_HOMEASSISTANT_DISCOVERY", "false"));
