@@ -20,6 +20,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.mediawatch.contract.ArrImports;
 import dev.mediawatch.contract.Check;
@@ -35,6 +37,7 @@ import dev.mediawatch.testing.TestServices;
  * Mosquitto. The *arr apps and Jellyfin cannot run here: their answers are recorded from their documented APIs
  * (the agent's fixtures) and served by local HTTP servers, with the import dates moved to today.
  */
+@ResourceLock(value = Lanes.HOST_DISK, mode = ResourceAccessMode.READ)
 class AcceptanceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(45);

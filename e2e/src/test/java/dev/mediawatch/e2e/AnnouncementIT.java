@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +38,7 @@ import dev.mediawatch.testing.TestServices;
  * start and of Home Assistant's birth message, and the MQTT client never refused a message for exceeding its
  * in-flight window.
  */
+@ResourceLock(value = Lanes.HOST_DISK, mode = ResourceAccessMode.READ)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AnnouncementIT {
 

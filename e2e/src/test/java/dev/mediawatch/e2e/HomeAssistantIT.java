@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,6 +44,7 @@ import dev.mediawatch.testing.TestServices;
  * the stack's button and flips its switch, renames and removes catalogue services across an aggregator restart and
  * sees the old configs cleared with no duplicates left, and kills an agent to see its entities become unavailable.
  */
+@ResourceLock(value = Lanes.HOST_DISK, mode = ResourceAccessMode.READ)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HomeAssistantIT {
 

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.mediawatch.contract.Check;
@@ -41,6 +43,7 @@ import dev.mediawatch.testing.TestServices;
  * messages, a plaintext .env); and a restarted aggregator has the whole status back from retained messages
  * without showing an up host down.
  */
+@ResourceLock(value = Lanes.HOST_DISK, mode = ResourceAccessMode.READ)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatusIT {
 

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -63,6 +65,7 @@ import dev.mediawatch.testing.TestServices;
  * <p>After each test the browser's console must hold no error (no script error, no CSP violation, no failed load)
  * and no app may have logged an ERROR.
  */
+@ResourceLock(value = Lanes.HOST_DISK, mode = ResourceAccessMode.READ)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebPageIT {
 
