@@ -87,6 +87,12 @@ final class AppProcess implements AutoCloseable {
         pb.environment().put("MEDIAWATCH_STUTTER_BASELINES_FILE", workDir.resolve(name + "-baselines.json").toString());
         pb.environment().put("MEDIAWATCH_ACCEPTANCE_STATE_FILE", workDir.resolve(name + "-acceptance.json").toString());
         pb.environment().put("MEDIAWATCH_NOTIFY_STATE_FILE", workDir.resolve(name + "-notify-state.json").toString());
+        // An MQTT client id of the test's own (its topic prefix; the same across a restart): the tests share one broker
+        // and run side by side (Lanes), and two aggregators with the default id would push each other off it.
+        if (appDir.equals(app("aggregator"))) {
+            pb.environment().put("MEDIAWATCH_MQTT_CLIENT_ID",
+                    "mediawatch-aggregator-" + env.getOrDefault("MEDIAWATCH_TOPIC_PREFIX", name));
+        }
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         AppProcess app = new AppProcess(name, pb.start(), log, httpPort);
