@@ -41,7 +41,7 @@ import dev.mediawatch.testing.TestServices;
  * The stutter detector end to end on real parts: two packaged agents on this one machine, one as the download
  * host and one as the streaming host, the packaged aggregator, real Mosquitto, and real disk contention from
  * {@code fio}: a paced 4 KiB direct reader is the stream, a random and a sequential direct writer are the downloads.
- * Nobody calibrates anything: the aggregator learns each host's calm (here after 45 s instead of the default hour)
+ * Nobody calibrates anything: the aggregator learns each host's calm (here after 35 s instead of the default hour)
  * and raises "streaming stutter during downloads" on the learned thresholds, clears it after the writers stop, and
  * keeps the incident across a restart. It records what it read; the recording, replayed through the same code with
  * no broker ({@code Replay}), raises and clears at the same times, within a window.
@@ -60,8 +60,8 @@ class StutterIT {
     private static final String PREFIX = "mw-stutter-" + RUN;
     private static final Path WORK = Path.of(System.getProperty("mediawatch.e2e.work", "target/e2e")).resolve("stutter-" + RUN);
     /** Shorter than the defaults (1h of calm, 1m of settling, 60 s to clear), so the whole evening takes two minutes. */
-    private static final String LEARN_AFTER = "45s";
-    private static final String SETTLE = "15s";
+    private static final String LEARN_AFTER = "35s";
+    private static final String SETTLE = "10s";
     private static final String CLEAR_AFTER = "30s";
 
     private static AppProcess aggregator;
@@ -126,8 +126,8 @@ class StutterIT {
 
     @Test
     void onLearnedThresholds_stutterRisesWithTheDownloads_andClearsAfterThem_andTheReplaySaysTheSame() throws Exception {
-        // Calm: the detector learns each host's signals, raises nothing. At least a minute: a host's first 15 s online
-        // are not learned from, then 45 s of calm; the rest is the apps' start on a busy machine.
+        // Calm: the detector learns each host's signals, raises nothing. At least 45 s: a host's first 10 s online
+        // are not learned from, then 35 s of calm; the rest is the apps' start on a busy machine.
         BaselineReport learned = await("thresholds learned from calm").atMost(Duration.ofSeconds(150))
                 .pollInterval(Duration.ofSeconds(2)).ignoreExceptionsInstanceOf(IOException.class)
                 .until(StutterIT::baselines, b -> learned(b, ST, "disk-read-await") && learned(b, ST, "io-psi")
