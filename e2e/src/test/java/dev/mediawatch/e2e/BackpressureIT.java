@@ -28,7 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.mediawatch.contract.ContractJson;
@@ -49,7 +52,8 @@ import dev.mediawatch.testing.TestServices;
  * either handled or counted as shed, for the right host. Then the aggregator's connection is broken from outside (a
  * packet too large to decode, a second client with its id) and comes back by itself.
  */
-@Isolated("floods a broker and times the status to 5 s: nothing else may run beside it")
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = Lanes.HOST_DISK, mode = ResourceAccessMode.READ)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackpressureIT {
 
