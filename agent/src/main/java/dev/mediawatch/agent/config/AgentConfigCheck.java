@@ -1,13 +1,13 @@
 package dev.mediawatch.agent.config;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import dev.mediawatch.runtime.config.ConfigProblems;
 import dev.mediawatch.runtime.config.Values;
 import io.quarkus.runtime.StartupEvent;
 
@@ -20,21 +20,20 @@ import io.quarkus.runtime.StartupEvent;
 public class AgentConfigCheck {
 
     void onStart(@Observes @Priority(1) StartupEvent event, AgentConfig config) {
-        List<String> problems = problems(config);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
+        check(config).stopIfAny();
     }
 
     /** What is wrong between the values, one sentence each naming the keys; empty when nothing is. */
     static List<String> problems(AgentConfig config) {
-        List<String> problems = new ArrayList<>();
+        return check(config).list();
+    }
+
+    private static ConfigProblems check(AgentConfig config) {
+        ConfigProblems problems = new ConfigProblems();
         AgentConfig.Activity activity = config.activity();
         Duration interval = activity.interval();
-        if (interval.compareTo(activity.timeout()) <= 0) {
-            problems.add("mediawatch.activity.interval: " + human(interval)
-                    + " must be longer than mediawatch.activity.timeout (" + human(activity.timeout()) + ")");
-        }
+        problems.longer("mediawatch.activity.interval", interval, "mediawatch.activity.timeout", activity.timeout(),
+                null);
         // A span must see at least two polls; silence must outlast one poll, else a check-in between two polls
         // would count as one missed.
         Duration twoPolls = interval.multipliedBy(2);
@@ -43,20 +42,16 @@ public class AgentConfigCheck {
                     + " is too short; use at least " + human(twoPolls) + " (twice mediawatch.activity.interval, "
                     + human(interval) + ")");
         }
-        if (activity.stall().silentAfter().compareTo(interval) <= 0) {
-            problems.add("mediawatch.activity.stall.silent-after: " + human(activity.stall().silentAfter())
-                    + " must be longer than mediawatch.activity.interval (" + human(interval) + ")");
-        }
+        problems.longer("mediawatch.activity.stall.silent-after", activity.stall().silentAfter(),
+                "mediawatch.activity.interval", interval, null);
         // Asking the histories more often than the activity is collected could not happen anyway, and would only
         // hide a wrong setting.
         if (activity.imports().interval().compareTo(interval) < 0) {
             problems.add("mediawatch.activity.imports.interval: " + human(activity.imports().interval())
                     + " is shorter than mediawatch.activity.interval (" + human(interval) + "); use at least that");
         }
-        if (config.mounts().interval().compareTo(config.mounts().timeout()) <= 0) {
-            problems.add("mediawatch.mounts.interval: " + human(config.mounts().interval())
-                    + " must be longer than mediawatch.mounts.timeout (" + human(config.mounts().timeout()) + ")");
-        }
+        problems.longer("mediawatch.mounts.interval", config.mounts().interval(), "mediawatch.mounts.timeout",
+                config.mounts().timeout(), null);
         return problems;
     }
 

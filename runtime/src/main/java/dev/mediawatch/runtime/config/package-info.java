@@ -10,6 +10,9 @@
  * constructor; Quarkus registers every {@code @WithConverter} class of a mapping for reflection in a native
  * executable.
  *
+ * <p>What relates several values (an interval and the timeout of what it runs) is checked by each app's config check
+ * through {@link dev.mediawatch.runtime.config.ConfigProblems}, first among the startup observers.
+ *
  * <p>A value that may carry a credential (a URL with a user or a query, an engine address) is not checked by a
  * converter: SmallRye's message repeats the value, so such keys are checked where they are used, by code that
  * names the key and never the value.
