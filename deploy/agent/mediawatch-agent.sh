@@ -37,8 +37,9 @@ set -euo pipefail
 
 # Measured on the agent (docs/benchmarks.md): ~40% less memory than the defaults. The heap may grow to 24 MB,
 # but starts at 4 MB and is kept about a third larger than what survives a collection (the agent keeps ~6 MB live
-# with 34 containers: a young collection every ~10 s, under a millisecond each).
-DEFAULT_JVM_FLAGS="-Xmx24m -Xms4m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss256k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=16m -XX:+UseSerialGC \
+# with 34 containers). The young generation is 2 MB: a collection every ~2 s, under a millisecond each, instead of
+# a third of the heap touched between two.
+DEFAULT_JVM_FLAGS="-Xmx24m -Xms4m -Xmn2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss256k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=16m -XX:+UseSerialGC \
 -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.type=unpooled \
 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"
 
@@ -79,6 +80,18 @@ java_release() {
     major=${runtime%%.*}
   fi
   echo "${major:-0} ${runtime:-unknown}"
+}
+
+# With the default flags, where the JVM has it (JDK 17.0.9+, 21.0.1+ as an experimental flag, 22+): glibc's free
+# native memory given back every 10 s (malloc_trim), which it otherwise keeps after the start's peak. Looked up in
+# the JVM library rather than by starting a JVM; an older JVM would refuse the unknown flag and not start.
+trim_flags() {
+  [ -z "${MEDIAWATCH_JVM_FLAGS:-}" ] || return 0
+  local real
+  real=$(readlink -f "$(command -v "$(java_bin)")") || return 0
+  if grep -qaF TrimNativeHeapInterval "${real%/bin/java}/lib/server/libjvm.so" 2>/dev/null; then
+    echo "-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=10000"
+  fi
 }
 
 # The class cache a JDK of this major version uses: the AOT cache (25+) or a dynamic AppCDS archive (17-24).
@@ -155,8 +168,10 @@ build_command() {
     return
   fi
   local flags=${MEDIAWATCH_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}
+  local trim
+  trim=$(trim_flags)
   # shellcheck disable=SC2206 # word splitting of the flags is intended
-  cmd=("$(java_bin)" $flags ${MEDIAWATCH_JAVA_OPTS:-})
+  cmd=("$(java_bin)" $flags $trim ${MEDIAWATCH_JAVA_OPTS:-})
   if cache_usable; then
     if [ "$cache" = app.aot ]; then cmd+=(-XX:AOTCache=app.aot); else cmd+=(-XX:SharedArchiveFile=app-cds.jsa); fi
   fi
