@@ -52,7 +52,7 @@ done
 sleep 2
 
 /usr/bin/python3 - "$work/arrivals" "$run" "$kills" <<'PY'
-import json, sys
+import json, math, sys
 path, run, kills = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
 def iso_ns(ts):  # 2026-11-21T14:21:30.123456789Z -> ns since the epoch
@@ -74,8 +74,10 @@ for line in open(path):
         agent.append((arrived - iso_ns(e['timestamp'])) / 1e6)
 
 def stats(xs):
+    # Nearest rank: the q-th percentile of n values is the ceil(q * n)-th smallest (of 100, p99 is the 99th, not the
+    # largest: that is the max).
     xs = sorted(xs)
-    pick = lambda q: xs[min(len(xs) - 1, int(q * len(xs)))]
+    pick = lambda q: xs[max(0, math.ceil(q * len(xs)) - 1)]
     return len(xs), pick(0.5), pick(0.99), xs[-1]
 
 for name, xs in (('floor (docker events | mosquitto_pub)', floor), ('mediawatch agent', agent)):
