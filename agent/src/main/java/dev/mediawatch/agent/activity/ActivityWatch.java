@@ -3,11 +3,14 @@ package dev.mediawatch.agent.activity;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -123,33 +126,46 @@ public class ActivityWatch {
      * the agent start anything, so a secret file that cannot be used stops startup with nothing running yet.
      */
     void readSecrets(@Observes @Priority(SecretVariables.READ_AT_START) StartupEvent event) {
-        ActivityKeys keys = new ActivityKeys(SecretVariables.lookup(mpConfig));
         Optional<URI> jellyfinUrl = url("jellyfin", config.activity().jellyfin().url());
         Optional<URI> navidromeUrl = url("navidrome", config.activity().navidrome().url());
         Optional<URI> sabnzbdUrl = url("sabnzbd", config.activity().sabnzbd().url());
         Optional<URI> qbittorrentUrl = url("qbittorrent", config.activity().qbittorrent().url());
+        Map<ArrClient.App, URI> arrUrls = new EnumMap<>(ArrClient.App.class);
+        for (ArrClient.App app : ArrClient.App.values()) {
+            url(app.id(), arrEndpoint(app).url()).ifPresent(u -> arrUrls.put(app, u));
+        }
+        sources = describe(jellyfinUrl, navidromeUrl, sabnzbdUrl, qbittorrentUrl,
+                arrUrls.entrySet().stream().map(e -> e.getKey().id() + " " + e.getValue()).toList());
+        if (jellyfinUrl.isEmpty() && navidromeUrl.isEmpty() && sabnzbdUrl.isEmpty() && qbittorrentUrl.isEmpty()
+                && arrUrls.isEmpty()) {
+            return; // no source: no secret to read, and no client is made (nor its classes loaded)
+        }
+        ActivityKeys keys = new ActivityKeys(SecretVariables.lookup(mpConfig));
         sabnzbd = sabnzbdUrl
                 .map(u -> new SabnzbdClient(http, u, keys.get(ActivityKeys.SABNZBD_API_KEY), timeout)).orElse(null);
         qbittorrent = qbittorrentUrl.map(u -> new QbittorrentClient(http, u,
                 keys.get(ActivityKeys.QBITTORRENT_USER), keys.get(ActivityKeys.QBITTORRENT_PASSWORD), timeout)).orElse(null);
         List<ArrClient> arr = new ArrayList<>(3);
-        List<String> arrUrls = new ArrayList<>(3);
-        for (ArrClient.App app : ArrClient.App.values()) {
-            url(app.id(), arrEndpoint(app).url()).ifPresent(u -> {
-                arr.add(new ArrClient(http, app, u, keys.get(app.keyVariable()), timeout, clock, zone));
-                arrUrls.add(app.id() + " " + u);
-            });
-        }
+        arrUrls.forEach((app, u) -> arr.add(new ArrClient(http, app, u, keys.get(app.keyVariable()), timeout, clock,
+                zone)));
         clients = new ActivityCollector.Clients(
                 jellyfinUrl.map(u -> new JellyfinClient(http, u, keys.get(ActivityKeys.JELLYFIN_API_KEY), timeout))
                         .orElse(null),
                 navidromeUrl.map(u -> new NavidromeClient(http, u, keys.get(ActivityKeys.NAVIDROME_USER),
                         keys.get(ActivityKeys.NAVIDROME_PASSWORD), timeout)).orElse(null),
                 sabnzbd, qbittorrent, arr);
-        sources = describe(jellyfinUrl, navidromeUrl, sabnzbdUrl, qbittorrentUrl, arrUrls);
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (clients == null && !throttleAllowed && !Files.exists(config.throttle().stateFile())) {
+            // Nothing to poll, nothing to throttle and no throttle of an earlier start to put back: no thread, and
+            // none of the collector's or the throttle's classes loaded.
+            LOG.info("no activity source configured and throttling not allowed: no activity is published");
+            return;
+        }
+        if (clients == null) {
+            clients = new ActivityCollector.Clients(null, null, null, null);
+        }
         List<String> postProcessing = config.activity().postProcessing().stream().map(String::strip)
                 .filter(s -> !s.isEmpty()).toList();
         pauser = ContainerPauser.docker(config.docker().host(), config.docker().timeout());
@@ -178,7 +194,8 @@ public class ActivityWatch {
             thread.scheduleWithFixedDelay(() -> guarded("activity cycle", this::cycle), 0, interval.toMillis(),
                     TimeUnit.MILLISECONDS);
         } else {
-            LOG.info("no activity source configured and throttling not allowed: no activity is published");
+            LOG.infof("no activity source configured and throttling not allowed: no activity is published once the "
+                    + "throttle left in %s is put back", config.throttle().stateFile());
         }
         thread.scheduleWithFixedDelay(() -> guarded("throttle tick", throttle::tick), 1, 1, TimeUnit.SECONDS);
     }
