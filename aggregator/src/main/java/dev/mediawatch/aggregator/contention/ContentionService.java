@@ -271,7 +271,7 @@ public class ContentionService {
         Decision step = run.step(now, records);
         Map<HostId, String> sides = DetectorRun.sides(records);
         Decision d = sides.isEmpty() ? step : step.withContention(step.contention()
-                .withThresholds(thresholdsLine(run.baselines().progress(sides))));
+                .withThresholds(thresholdsLine(run.baselines().progress(sides), run.settle())));
         last = d;
         // The history first, so an incident raised in this window finds this window in it.
         ContentionWindow w = ContentionWindow.of(d.contention(), d.stutter().raised(), d.degraded().raised());
@@ -303,12 +303,15 @@ public class ContentionService {
     }
 
     /** The dashboard's line on thresholds: learned from how much calm, or still learning and for how long. */
-    public static String thresholdsLine(dev.mediawatch.aggregator.baseline.Baselines.Progress p) {
+    public static String thresholdsLine(dev.mediawatch.aggregator.baseline.Baselines.Progress p, Duration settle) {
         if (p.learnable() == 0) {
             return "defaults (no learnable signal)";
         }
         if (p.reported() == 0) {
-            return "defaults: learning from calm begins once the hosts have been online a minute";
+            return settle.isZero() ? "defaults: learning from calm begins with the hosts' first calm samples"
+                    : "defaults: learning from calm begins once the hosts have been online for "
+                            + dev.mediawatch.runtime.config.Values.human(settle)
+                            + " (mediawatch.stutter.settle)";
         }
         String unreported = p.unreported() == 0 ? "" : "; " + p.unreported() + " never reported (defaults)";
         if (!p.learning()) {

@@ -58,6 +58,11 @@ public final class DetectorRun {
         return new DetectorRun(config, baselines, s.settle());
     }
 
+    /** How long a host must have been online before its samples are learned from. */
+    public Duration settle() {
+        return settle;
+    }
+
     public Baselines baselines() {
         return baselines;
     }

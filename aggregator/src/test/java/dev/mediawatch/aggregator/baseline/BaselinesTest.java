@@ -140,14 +140,26 @@ class BaselinesTest {
         assertThat(p.leastSeconds()).isEqualTo(1200);
         assertThat(p.neededSeconds()).isEqualTo(3600);
         assertThat(p.learning()).isTrue();
-        assertThat(dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(p)).isEqualTo("learning from calm, "
+        assertThat(dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(p, Duration.ofMinutes(1))).isEqualTo("learning from calm, "
                 + "0 of 1 learned; the least-learned has 20 min of 1 h (defaults until then); 3 never reported (defaults)");
 
         feed(b, T0.plusSeconds(1200), 600, 4.0, true); // to 70 min
         p = b.progress(Map.of(ST, Signals.STREAMING));
         assertThat(p.learning()).as("the signals never reported do not hold learning open").isFalse();
-        assertThat(dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(p))
+        assertThat(dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(p, Duration.ofMinutes(1)))
                 .isEqualTo("learned from calm for the 1 signal reported; 3 never reported (defaults)");
+    }
+
+    @Test
+    void beforeAnyHostReported_theLineSaysHowLongTheHostsMustBeOnline_asConfigured() {
+        Baselines.Progress none = new Baselines.Progress(0, 0, 4, 0, 3600);
+        assertThat(dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(none, Duration.ofMinutes(1)))
+                .isEqualTo("defaults: learning from calm begins once the hosts have been online for 1m "
+                        + "(mediawatch.stutter.settle)");
+        assertThat(dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(none, Duration.ofSeconds(10)))
+                .endsWith("online for 10s (mediawatch.stutter.settle)");
+        assertThat(dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(none, Duration.ZERO))
+                .isEqualTo("defaults: learning from calm begins with the hosts' first calm samples");
     }
 
     @Test
