@@ -236,6 +236,7 @@ deploy/agent/install.sh install --no-aot "$tmp/app1"
 getent passwd mediawatch >"$sim/passwd-entry"
 id -nG mediawatch >"$sim/groups"
 stat -c '%U %a' /var/lib/mediawatch >"$sim/state-owner"
+ls /opt/mediawatch/agent/current/share >"$sim/share"
 touch "$sim/fail-restart"
 if deploy/agent/install.sh upgrade --no-aot "$tmp/app2"; then echo upgrade-succeeded >"$sim/upgrade"; else echo rolled-back >"$sim/upgrade"; fi
 basename "\$(readlink /opt/mediawatch/agent/current)" >"$sim/current-after"
@@ -249,6 +250,8 @@ EOF
   expect "host: system user mediawatch created, home /var/lib/mediawatch" grep -q '^mediawatch:.*:/var/lib/mediawatch:' "$sim/passwd-entry"
   if getent group docker >/dev/null; then expect "host: mediawatch in group docker" grep -qw docker "$sim/groups"; fi
   expect "host: /var/lib/mediawatch owned by mediawatch, 0750" grep -qx 'mediawatch 750' "$sim/state-owner"
+  expect "host: the release carries the operations and configuration pages" \
+    bash -c "grep -qx operations.md '$sim/share' && grep -qx configuration.md '$sim/share'"
   expect "host: an upgrade that does not start is rolled back" grep -qx rolled-back "$sim/upgrade"
   expect "host: the first release is current again" grep -q '^9.9.1-' "$sim/current-after"
   expect "host: uninstall disabled the service" \

@@ -254,7 +254,12 @@ stage_release() {
     install -m 0755 "$src" "$tmp/mediawatch-agent-runner"
   fi
   cp "$here/$unit_name" "$tmp/share/$unit_name"
-  [ ! -f "$repo/docs/operations.md" ] || cp "$repo/docs/operations.md" "$tmp/share/operations.md"
+  # The pages an operator on the VM needs: operations (the unit's Documentation=) and the configuration keys it
+  # links to for agent.conf.
+  local doc
+  for doc in operations.md configuration.md; do
+    [ ! -f "$repo/docs/$doc" ] || cp "$repo/docs/$doc" "$tmp/share/$doc"
+  done
   cat >"$tmp/RELEASE" <<EOF
 id=$release_id
 form=$form
