@@ -155,7 +155,8 @@ public final class Replay {
         }
         var sides = DetectorRun.sides(registry.hosts());
         return new Result(messages, first, last, transitions, scores, run.baselines().views(sides),
-                dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(run.baselines().progress(sides), run.settle()));
+                dev.mediawatch.aggregator.contention.ContentionService.thresholdsLine(run.baselines().progress(sides),
+                        run.settle()));
     }
 
     private static void decide(DetectorRun run, HostRegistry registry, ReplayClock clock, Instant at,
